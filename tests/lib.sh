@@ -1,0 +1,42 @@
+# tests/lib.sh: TAP helpers for the shell tests (sourced; prove reads the output).
+# Tests run with the suite's binaries first on PATH and CLICKHOUSE_URL set by scripts/with-clickhouse.
+set -u
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+PATH=$TOP/bin:$TOP/scripts:$PATH
+export PATH TOP
+T=$(mktemp -d "${TMPDIR:-/tmp}/etltest.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+_n=0 _failed=0
+
+ok() {	# ok CONDITION-STATUS NAME: ok $? "name" after a command, or use check
+	_n=$((_n + 1))
+	if [ "$1" -eq 0 ]; then echo "ok $_n - $2"; else echo "not ok $_n - $2"; _failed=$((_failed + 1)); fi
+}
+check() {	# check NAME CMD...: passes when CMD exits 0
+	_name=$1; shift
+	if "$@"; then ok 0 "$_name"; else ok 1 "$_name"; fi
+}
+is() {	# is GOT WANT NAME
+	_n=$((_n + 1))
+	if [ "$1" = "$2" ]; then echo "ok $_n - $3"
+	else
+		echo "not ok $_n - $3"; _failed=$((_failed + 1))
+		printf '#   got:  %s\n#   want: %s\n' "$1" "$2" | head -40
+	fi
+}
+same_file() {	# same_file GOT WANT NAME: files equal, a diff on failure
+	_n=$((_n + 1))
+	if cmp -s "$1" "$2"; then echo "ok $_n - $3"
+	else
+		echo "not ok $_n - $3"; _failed=$((_failed + 1))
+		diff -u "$2" "$1" | head -40 | sed 's/^/# /'
+	fi
+}
+diag() { echo "# $*"; }
+skip_all() { echo "1..0 # SKIP $*"; exit 0; }
+done_testing() { echo "1..$_n"; [ "$_failed" -eq 0 ]; }
+
+# ch SQL: run a query on the test server, TabSeparated out; fails on an HTTP error
+ch() {
+	curl -sS --fail-with-body "${CLICKHOUSE_URL:?no ClickHouse: run under scripts/with-clickhouse}" --data-binary "$1"
+}
