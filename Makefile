@@ -3,7 +3,7 @@ PREFIX ?= /usr/local
 MANPREFIX ?= $(PREFIX)/share/man
 CC ?= cc
 CFLAGS ?= -O2 -g
-CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Ilib
+override CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Ilib
 LDFLAGS ?=
 
 TOOLS := $(notdir $(wildcard cmd/*))
@@ -45,4 +45,4 @@ clean:
 	rm -rf bin lib/*.o $(LIBA) tests/bin run
 
 .PHONY: all deps install clean
-include mk/test.mk
+include mk/test.mk mk/batch.mk

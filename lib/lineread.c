@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -63,6 +64,15 @@ lr_fill(struct linereader *lr)
 			ncap = lr->maxline + 1;
 		lr->buf = xrealloc(lr->buf, ncap);
 		lr->cap = ncap;
+	}
+	if (lr->timeout_ms > 0) {
+		struct pollfd pfd = { .fd = lr->fd, .events = POLLIN };
+		int pr = poll(&pfd, 1, lr->timeout_ms);
+
+		if (pr == 0)
+			return LR_TIMEOUT;
+		if (pr < 0 && errno == EINTR && sig_caught)
+			return LR_INTR;
 	}
 	for (;;) {
 		n = read(lr->fd, lr->buf + lr->end, lr->cap - lr->end);

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 enum {
+	LR_TIMEOUT = -3,	/* no byte came within timeout_ms */
 	LR_INTR = -2,	/* a signal arrived (sig_caught is set) */
 	LR_ERROR = -1,	/* read error; errno is set */
 	LR_EOF = 0,
@@ -25,6 +26,7 @@ struct linereader {
 	int line_done;		/* the last call ended a line: the next starts a new one */
 	uint64_t lineno;	/* number of the current line, from 1 */
 	uint64_t bytes;		/* bytes read so far */
+	int timeout_ms;		/* > 0: wait at most this long for input, then LR_TIMEOUT */
 };
 
 #define LR_BUFSIZE (1u << 20)

@@ -1,0 +1,153 @@
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <zlib.h>
+
+#include "batch.h"
+#include "err.h"
+#include "progress.h"
+#include "sig.h"
+
+void
+batch_init(struct batch *b, size_t cap)
+{
+	memset(b, 0, sizeof *b);
+	b->cap = cap;
+	b->buf = xmalloc(cap);
+}
+
+static void
+rej_append(struct batch *b, const char *s, size_t n)
+{
+	if (b->rejlen + n > b->rejcap) {
+		b->rejcap = (b->rejlen + n) * 2;
+		b->rej = xrealloc(b->rej, b->rejcap);
+	}
+	memcpy(b->rej + b->rejlen, s, n);
+	b->rejlen += n;
+}
+
+void
+batch_reject(struct batch *b, const char *src, uint64_t lineno, const char *why, const char *line, size_t n)
+{
+	char head[512];
+	int h = snprintf(head, sizeof head, "%s:%llu\t%s\t", src, (unsigned long long)lineno, why);
+
+	rej_append(b, head, (size_t)h);
+	b->nrej++;
+	batch_reject_more(b, line, n, 1);
+}
+
+void
+batch_reject_more(struct batch *b, const char *piece, size_t n, int last)
+{
+	rej_append(b, piece, n);
+	if (last)
+		rej_append(b, "\n", 1);
+}
+
+static int
+gzip_body(struct loader *ld, const char *src, size_t n, size_t *zn)
+{
+	z_stream z;
+	int r;
+
+	memset(&z, 0, sizeof z);
+	if (deflateInit2(&z, 1, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		return -1;
+	if (deflateBound(&z, n) > ld->zcap) {
+		ld->zcap = deflateBound(&z, n);
+		ld->zbuf = xrealloc(ld->zbuf, ld->zcap);
+	}
+	z.next_in = (unsigned char *)(uintptr_t)src;
+	z.avail_in = (unsigned)n;
+	z.next_out = (unsigned char *)ld->zbuf;
+	z.avail_out = (unsigned)ld->zcap;
+	r = deflate(&z, Z_FINISH);
+	*zn = z.total_out;
+	deflateEnd(&z);
+	return r == Z_STREAM_END ? 0 : -1;
+}
+
+static void
+sleep_seconds(double s)
+{
+	struct timespec ts = { (time_t)s, (long)((s - (double)(time_t)s) * 1e9) };
+
+	while (!sig_caught && nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+static int
+give_up(struct loader *ld, const struct batch *b, int status, const char *why, const struct chresult *r)
+{
+	warnf("%s: batch of %llu rows (input lines %llu-%llu) not loaded: %s%s%s", ld->table,
+	    (unsigned long long)b->rows, (unsigned long long)b->first_line, (unsigned long long)b->last_line,
+	    why, r->msg[0] ? ": " : "", r->msg);
+	warnf("%llu rows loaded; every input line up to %llu is loaded or rejected; "
+	    "to go on, run the same command with --skip %llu", (unsigned long long)ld->rows,
+	    (unsigned long long)ld->done_line, (unsigned long long)ld->done_line);
+	return status;
+}
+
+static int
+post_with_retries(struct loader *ld, const struct batch *b)
+{
+	struct chresult r;
+	const char *body = b->buf;
+	size_t n = b->len;
+	double wait = 0.5;
+	int attempt;
+	char why[64];
+
+	if (ld->gzip) {
+		if (gzip_body(ld, b->buf, b->len, &n) < 0)
+			fatal(EXIT_TROUBLE, "gzip failed");
+		body = ld->zbuf;
+	}
+	for (attempt = 0;; attempt++) {
+		if (ch_post(&ld->ch, ld->query, body, n, ld->gzip, &r) == 0) {
+			ld->bytes += n;
+			return 0;
+		}
+		if (!r.transient) {
+			snprintf(why, sizeof why, "HTTP %ld", r.status);
+			return give_up(ld, b, EXIT_TROUBLE, why, &r);
+		}
+		if (attempt >= ld->retries || sig_caught) {
+			snprintf(why, sizeof why, "%s after %d attempts", sig_caught ? "interrupted" : "gave up",
+			    attempt + 1);
+			return give_up(ld, b, EXIT_RETRYLATER, why, &r);
+		}
+		warnf("%s: lines %llu-%llu: %s%s%ld%s: retry %d of %d in %.1f s", ld->table,
+		    (unsigned long long)b->first_line, (unsigned long long)b->last_line, r.msg,
+		    r.status ? " (HTTP " : "", r.status, r.status ? ")" : "", attempt + 1, ld->retries, wait);
+		sleep_seconds(wait);
+		wait = wait * 2 > 30 ? 30 : wait * 2;
+	}
+}
+
+int
+batch_commit(struct loader *ld, struct batch *b)
+{
+	int status;
+
+	if (b->rows > 0 && (status = post_with_retries(ld, b)) != 0)
+		return status;
+	if (b->rejlen && (ob_write(ld->rejects, b->rej, b->rejlen) < 0 || ob_flush(ld->rejects) < 0)) {
+		errno = ld->rejects->err;
+		warnf("%s: write error:", ld->rejects->name);
+		return EXIT_TROUBLE;
+	}
+	ld->rows += b->rows;
+	ld->batches += b->rows > 0;
+	ld->nrej += b->nrej;
+	if (b->last_line > ld->done_line)
+		ld->done_line = b->last_line;
+	b->len = b->rejlen = 0;
+	b->rows = b->nrej = 0;
+	b->first_line = 0;
+	return 0;
+}

@@ -1,0 +1,280 @@
+/* chload: TabSeparated rows into one ClickHouse table over HTTP, in batches. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "batch.h"
+#include "conf.h"
+#include "err.h"
+#include "lineread.h"
+#include "numconv.h"
+#include "progress.h"
+#include "schema.h"
+#include "sig.h"
+#include "tsvrow.h"
+
+static struct {
+	long long rows, bytes, seconds, skip, retries, timeout, interval, maxline;
+	int gzip, quiet, check;
+	const char *table, *schema, *rejects, *stats, *pwfile;
+} opt = { 100000, 16 << 20, 0, 0, 8, 300, -1, LR_MAXLINE, 0, 0, 1, NULL, NULL, NULL, NULL, NULL };
+
+static struct chconf cc;
+static struct loader ld;
+static struct batch b;
+static struct tsvrow tr;
+static struct progress prog;
+static uint64_t lineno;		/* over all inputs */
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: %s -t db.table [-r rejects] [-n rows] [-B bytes] [-T seconds] [-z] [--skip N]\n"
+	    "       [--retries N] [--timeout S] [-s schema.tsv] [--no-check] [--url URL] [--user U]\n"
+	    "       [--password-file F] [-P seconds] [--stats-json F] [-q] [file ...]\n", argv0);
+	exit(EXIT_TROUBLE);
+}
+
+static long long
+number(const char *flag, const char *s, long long min, long long max)
+{
+	const char *why;
+	long long v = parse_count(s, min, max, &why);
+
+	if (why)
+		fatal(EXIT_TROUBLE, "%s %s: %s", flag, s, why);
+	return v;
+}
+
+static void
+parse_options(int argc, char *argv[])
+{
+	static const struct option lo[] = {
+		{ "table", 1, NULL, 't' }, { "rejects", 1, NULL, 'r' }, { "rows", 1, NULL, 'n' },
+		{ "bytes", 1, NULL, 'B' }, { "seconds", 1, NULL, 'T' }, { "gzip", 0, NULL, 'z' },
+		{ "skip", 1, NULL, 'k' }, { "retries", 1, NULL, 'R' }, { "timeout", 1, NULL, 'O' },
+		{ "schema", 1, NULL, 's' }, { "no-check", 0, NULL, 'C' }, { "url", 1, NULL, 'U' },
+		{ "user", 1, NULL, 'u' }, { "password-file", 1, NULL, 'W' }, { "progress", 1, NULL, 'P' },
+		{ "stats-json", 1, NULL, 'J' }, { "max-line", 1, NULL, 'L' }, { "quiet", 0, NULL, 'q' },
+		{ "help", 0, NULL, 'h' }, { 0, 0, 0, 0 }
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "t:r:n:B:T:zs:P:qh", lo, NULL)) != -1) {
+		switch (c) {
+		case 't': opt.table = optarg; break;
+		case 'r': opt.rejects = optarg; break;
+		case 'n': opt.rows = number("-n", optarg, 1, 1 << 30); break;
+		case 'B': opt.bytes = number("-B", optarg, 1024, 1LL << 34); break;
+		case 'T': opt.seconds = number("-T", optarg, 0, 86400); break;
+		case 'z': opt.gzip = 1; break;
+		case 'k': opt.skip = number("--skip", optarg, 0, 1LL << 62); break;
+		case 'R': opt.retries = number("--retries", optarg, 0, 1000); break;
+		case 'O': opt.timeout = number("--timeout", optarg, 1, 86400); break;
+		case 's': opt.schema = optarg; break;
+		case 'C': opt.check = 0; break;
+		case 'U': free(cc.url); cc.url = xstrdup(optarg); break;
+		case 'u': free(cc.user); cc.user = xstrdup(optarg); break;
+		case 'W': opt.pwfile = optarg; break;
+		case 'P': opt.interval = number("-P", optarg, 0, 86400); break;
+		case 'J': opt.stats = optarg; break;
+		case 'L': opt.maxline = number("--max-line", optarg, 64, 1LL << 40); break;
+		case 'q': opt.quiet = 1; break;
+		default: usage();
+		}
+	}
+	if (!opt.table)
+		usage();
+}
+
+/* The table's columns, from a file or from the server itself (DESCRIBE). */
+static void
+load_schema(struct schema *sc, const char *quoted)
+{
+	char err[512], q[600];
+	struct chresult r;
+	int attempt;
+
+	if (opt.schema) {
+		if (schema_load(sc, opt.schema, err, sizeof err) < 0)
+			fatal(EXIT_TROUBLE, "%s", err);
+		return;
+	}
+	snprintf(q, sizeof q, "DESCRIBE TABLE %s FORMAT TabSeparated", quoted);
+	for (attempt = 0; ch_post(&ld.ch, q, "", 0, 0, &r) < 0; attempt++) {
+		if (!r.transient || attempt >= opt.retries || sig_caught)
+			fatal(r.transient ? EXIT_RETRYLATER : EXIT_TROUBLE, "%s: cannot read the table's columns from %s: %s",
+			    opt.table, cc.url, r.msg);
+		warnf("%s: %s: retry %d of %lld in 1 s", cc.url, r.msg, attempt + 1, opt.retries);
+		sleep(1);
+	}
+	if (schema_parse(sc, ld.ch.resp, ld.ch.resplen, opt.table, err, sizeof err) < 0)
+		fatal(EXIT_TROUBLE, "%s", err);
+}
+
+static void
+open_outputs(struct outbuf *rej)
+{
+	if (!opt.rejects)
+		ob_init(rej, 2, "<stderr>", 0);
+	else if (ob_open(rej, opt.rejects, O_APPEND, 0600) < 0)
+		fatal(EXIT_TROUBLE, "%s:", opt.rejects);
+}
+
+static void
+report(void)
+{
+	char extra[160], js[200];
+
+	snprintf(extra, sizeof extra, "%llu rows loaded, %llu rejects", (unsigned long long)ld.rows,
+	    (unsigned long long)ld.nrej);
+	snprintf(js, sizeof js, "\"table\":\"%s\",\"loaded\":%llu,\"rejects\":%llu,\"done_line\":%llu", opt.table,
+	    (unsigned long long)ld.rows, (unsigned long long)ld.nrej, (unsigned long long)ld.done_line);
+	progress_report(&prog, lineno, extra, js);
+}
+
+static int
+commit(void)
+{
+	int st = batch_commit(&ld, &b);
+
+	if (st == 0 && progress_due(&prog))
+		report();
+	return st;
+}
+
+static int
+due(void)
+{
+	return b.rows >= (uint64_t)opt.rows || b.len >= (size_t)opt.bytes ||
+	    (opt.seconds > 0 && (b.rows || b.nrej) && now_seconds() - b.t0 >= (double)opt.seconds);
+}
+
+/* One input line into the batch (canonicalised) or into its rejects. */
+static int
+take_line(const struct linereader *lr, const char *line, size_t len)
+{
+	size_t need = tsvrow_bound(&tr, len);
+	long w;
+	int st;
+
+	if (b.len + need > b.cap && b.rows > 0 && (st = commit()) != 0)
+		return st;
+	if (need > b.cap) {
+		b.cap = need;
+		b.buf = xrealloc(b.buf, b.cap);
+	}
+	if (!b.first_line)
+		b.first_line = lineno, b.t0 = now_seconds();
+	if ((w = tsvrow_canon(&tr, line, len, b.buf + b.len)) < 0) {
+		batch_reject(&b, lr->name, lr->lineno, tr.reason, line, len);
+	} else {
+		b.len += (size_t)w;
+		b.rows++;
+	}
+	b.last_line = lineno;
+	return due() ? commit() : 0;
+}
+
+/* Returns 0 at end of input, else the exit status to end with. */
+static int
+load_stream(struct linereader *lr)
+{
+	char *line, why[96];
+	size_t len;
+	int r, st;
+
+	lr->timeout_ms = opt.seconds > 0 ? 250 : 0;
+	while ((r = lr_next(lr, &line, &len)) != LR_EOF) {
+		if (r == LR_TIMEOUT) {
+			if (due() && (st = commit()) != 0)
+				return st;
+			continue;
+		}
+		if (r < 0)
+			break;
+		if (lr->pieces > 1 || (r == LR_LINE && lr->pieces == 1)) {	/* the rest of a long line */
+			batch_reject_more(&b, line, len, r == LR_LINE);
+			continue;
+		}
+		if (++lineno <= (uint64_t)opt.skip) {
+			ld.done_line = lineno;
+			continue;
+		}
+		if (r == LR_CHUNK) {
+			if (!b.first_line)
+				b.first_line = lineno, b.t0 = now_seconds();
+			snprintf(why, sizeof why, "line longer than --max-line %lld bytes", opt.maxline);
+			batch_reject(&b, lr->name, lr->lineno, why, line, len);
+			b.rejlen--;	/* the rest follows */
+			b.last_line = lineno;
+			continue;
+		}
+		if ((st = take_line(lr, line, len)) != 0)
+			return st;
+	}
+	if (r == LR_ERROR) {
+		warnf("%s: read error:", lr->name);
+		return EXIT_TROUBLE;
+	}
+	return r == LR_INTR ? 128 + sig_caught : 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct schema sc;
+	struct outbuf rej;
+	struct linereader lr;
+	char err[512], quoted[512], query[600];
+	int i, st = 0, fin;
+
+	setprogname(argv[0]);
+	parse_options(argc, argv);
+	if (ch_quote_table(opt.table, quoted, sizeof quoted) < 0)
+		fatal(EXIT_TROUBLE, "-t %s: not a table name (letters, digits and _ as db.table)", opt.table);
+	if (chconf_load(&cc, opt.pwfile, err, sizeof err) < 0 || ch_open(&ld.ch, &cc, opt.timeout, err, sizeof err) < 0)
+		fatal(EXIT_TROUBLE, "%s", err);
+	sig_install();
+	load_schema(&sc, quoted);
+	snprintf(query, sizeof query, "INSERT INTO %s FORMAT TabSeparated", quoted);
+	ld.table = opt.table, ld.query = query, ld.gzip = opt.gzip, ld.retries = (int)opt.retries;
+	open_outputs(&rej);
+	ld.rejects = &rej;
+	tr.sc = &sc, tr.check_values = opt.check;
+	batch_init(&b, (size_t)opt.bytes + (1u << 20));
+	progress_init(&prog, "lines", opt.interval >= 0 ? (double)opt.interval : isatty(2) ? 1.0 : 10.0, opt.stats);
+	for (i = optind; st == 0 && (i == optind || i < argc); i++) {
+		if (lr_open(&lr, i < argc ? argv[i] : "-", (size_t)opt.maxline) < 0) {
+			warnf("%s:", argv[i]);
+			st = EXIT_TROUBLE;
+			break;
+		}
+		st = load_stream(&lr);
+		lr_close(&lr);
+	}
+	/* what was read is sent, also after a signal or a bad input: upstream cannot give it again */
+	if ((st == 0 || st > 128 || (st == EXIT_TROUBLE && !ld.batches && b.rows)) && (fin = batch_commit(&ld, &b)) != 0)
+		st = fin;
+	if (ob_close(&rej) < 0) {
+		warnf("%s: write error:", rej.name);
+		st = EXIT_TROUBLE;
+	}
+	if (opt.stats)
+		report();
+	progress_end(&prog);
+	if (!opt.quiet || st)
+		fprintf(stderr, "%s: %s: %llu lines, %llu rows loaded in %llu batches (%llu bytes sent), %llu rejects, %.1f s%s\n",
+		    argv0, opt.table, (unsigned long long)lineno, (unsigned long long)ld.rows,
+		    (unsigned long long)ld.batches, (unsigned long long)ld.bytes, (unsigned long long)ld.nrej,
+		    now_seconds() - prog.t0, sig_caught ? " (interrupted)" : "");
+	if (st == 0 && ld.nrej)
+		st = EXIT_SOMEREJECT;
+	ch_close(&ld.ch);
+	schema_free(&sc);
+	return st;
+}
