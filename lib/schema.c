@@ -10,14 +10,21 @@
 #include "schema.h"
 #include "tsv.h"
 
+/* Called once per key of every event: the first and last 8 bytes and the length are enough
+ * to tell column names apart, and cost two loads instead of a loop over every byte. */
 static uint32_t
 name_hash(const char *s, size_t n)
 {
-	uint32_t h = 2166136261u;
+	uint64_t a = 0, b = 0;
 
-	while (n--)
-		h = (h ^ (unsigned char)*s++) * 16777619u;
-	return h;
+	if (n >= 8) {
+		memcpy(&a, s, 8);
+		memcpy(&b, s + n - 8, 8);
+	} else {
+		memcpy(&a, s, n);
+	}
+	a = (a ^ (b * 0x9E3779B97F4A7C15u) ^ n) * 0xFF51AFD7ED558CCDu;
+	return (uint32_t)(a >> 32);
 }
 
 int
