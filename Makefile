@@ -45,4 +45,4 @@ clean:
 	rm -rf bin lib/*.o $(LIBA) tests/bin run
 
 .PHONY: all deps install clean
-include mk/test.mk mk/batch.mk
+include $(sort $(wildcard mk/*.mk))

@@ -11,12 +11,12 @@ units: $(UNITS)
 
 # deps first: a fresh machine has no compiler libraries yet
 check:
-	sh scripts/deps test
+	sh scripts/deps all
 	$(MAKE) all units
 	scripts/with-clickhouse prove -f $(UNITS) $(TESTS)
 
 demo:
-	sh scripts/deps test
+	sh scripts/deps all
 	$(MAKE) all
 	scripts/demo
 
