@@ -5,7 +5,7 @@
 # the rendering atomically; scripts/pipeline-status's counts equal SELECT count(); a headless
 # Chromium screenshot when /usr/bin/chromium is there; Kafka lag on a real broker when Kafka is
 # available (scripts/with-kafka).
-. "$(dirname "$0")/lib.sh"
+OWN_CLICKHOUSE=1 . "$(dirname "$0")/lib.sh"
 [ -n "${CLICKHOUSE_URL:-}" ] || skip_all "no ClickHouse (run under scripts/with-clickhouse)"
 command -v chload >/dev/null || skip_all "chload is not built"
 command -v gnuplot >/dev/null || skip_all "gnuplot is not installed (gnuplot-nox)"

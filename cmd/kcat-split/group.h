@@ -1,0 +1,48 @@
+/* group.h: the partitions a consumer group gives us, what has been written out of each, and the
+ * commits of exactly that: after the outputs are flushed, on a timer, and before a revoke. */
+#ifndef GROUP_H
+#define GROUP_H
+#include <stddef.h>
+#include <stdint.h>
+#include <librdkafka/rdkafka.h>
+
+struct part {
+	char *topic;
+	int32_t partition;
+	int64_t next;		/* the offset after the last message written out; -1: none yet */
+	int64_t committed;	/* the last offset we committed; -1: none */
+	int eof;		/* at the end of the partition, with nothing after it yet */
+};
+
+struct group {
+	rd_kafka_t *rk;
+	struct part *p;
+	size_t n;
+	size_t last;		/* where the last lookup hit: messages come in runs */
+	int assigned;		/* an assignment has arrived */
+	int awaiting;		/* partitions were revoked and their new assignment has not come */
+	int broken;		/* the outputs failed: commit nothing more */
+	int unreachable;	/* the last commit got no answer: the brokers are away */
+	int closing;
+	int (*sync)(void *ctx);	/* makes the outputs durable; -1 when they failed */
+	void *ctx;
+	uint64_t commits, rebalances;
+};
+
+/* Sets the rebalance callback on conf; g lives as long as the consumer. */
+void group_setup(struct group *g, rd_kafka_conf_t *conf, int (*sync)(void *), void *ctx);
+/* A message of topic/partition was written out (or rejected): next time commit offset + 1. */
+void group_done_with(struct group *g, const char *topic, int32_t partition, int64_t offset);
+void group_eof(struct group *g, const char *topic, int32_t partition);
+/* Syncs the outputs, then commits what they hold.  -1 when the outputs failed. */
+int group_checkpoint(struct group *g);
+/* Every assigned partition at its end (and no assignment pending): for -e. */
+int group_at_end(const struct group *g);
+/* "topic/partition lag ..." into buf (text) and json (members of an object). */
+void group_lag(const struct group *g, char *buf, size_t len, char *json, size_t jlen);
+/* Leaves the group: a last revoke (and commit), waiting at most timeout_s (2 s when the brokers
+ * are away) or until a second signal.  -1 when it gave up: then rd_kafka_destroy would wait for
+ * librdkafka's own timeouts, and exit(3) is the way out. */
+int group_close(struct group *g, double timeout_s);
+
+#endif
