@@ -67,7 +67,8 @@ cmap_put(struct cmap *m, const char *key, size_t n, uint32_t val, int *added)
 		m->acap = (m->alen + n) * 2;
 		m->arena = xrealloc(m->arena, m->acap);
 	}
-	memcpy(m->arena + m->alen, key, n);
+	if (n)	/* an empty key leaves the arena as it is, perhaps still NULL */
+		memcpy(m->arena + m->alen, key, n);
 	s = &m->slot[j];
 	s->hash = h;
 	s->off = m->alen;

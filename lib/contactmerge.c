@@ -103,7 +103,7 @@ cmerge_write(struct cmerge *m, struct outbuf *ob, int keep_empty)
 
 		if (!u->head && !keep_empty)
 			continue;
-		if (ob_write(ob, m->uids.arena + u->off, u->len) < 0 || ob_putc(ob, '\t') < 0 ||
+		if ((u->len && ob_write(ob, m->uids.arena + u->off, u->len) < 0) || ob_putc(ob, '\t') < 0 ||
 		    write_list(m, u, 1, ob) < 0 || ob_putc(ob, '\t') < 0 || write_list(m, u, 0, ob) < 0 ||
 		    ob_putc(ob, '\n') < 0)
 			return -1;

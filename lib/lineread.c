@@ -113,9 +113,15 @@ lr_next(struct linereader *lr, char **line, size_t *len)
 			lr->line_done = 1;
 			return LR_LINE;
 		}
+		if (lr->eof && lr->pieces) {	/* a long last line ended with its last piece */
+			*line = lr->buf + lr->beg;
+			*len = 0;
+			lr->line_done = 1;
+			return LR_LINE;
+		}
 		if (lr->eof)
 			return LR_EOF;
-		if (lr->end - lr->beg >= lr->maxline) {
+		if (lr->end - lr->beg > lr->maxline) {
 			if (!lr->pieces++)
 				lr->lineno++;
 			*line = lr->buf + lr->beg;

@@ -46,7 +46,7 @@ conv_int(const char *s, size_t n, int bits, int is_unsigned, char *dst, size_t *
 struct decparts {
 	const char *ip, *fp;	/* integer and fraction digits */
 	size_t in, fn;
-	long exp;
+	long long exp;
 	int neg;
 };
 
@@ -75,7 +75,7 @@ decimal_split(const char *s, size_t n, struct decparts *d)
 		if (++i < n && (s[i] == '-' || s[i] == '+'))
 			eneg = s[i++] == '-';
 		for (e0 = i; i < n && ISDIGIT(s[i]); i++)
-			if (d->exp < 100000)
+			if (d->exp < 1000000000000000L)	/* far beyond any line's digit count */
 				d->exp = d->exp * 10 + (s[i] - '0');
 		if (i == e0)
 			return "not a number";
@@ -98,7 +98,7 @@ conv_decimal(const char *s, size_t n, int prec, int scale, char *dst, size_t *dl
 	struct decparts d;
 	const char *why;
 	size_t total, lead = 0, keep, k;
-	long shift;
+	long long shift;
 	char digits[48];
 	size_t nd = 0;
 	int carry;
@@ -109,11 +109,11 @@ conv_decimal(const char *s, size_t n, int prec, int scale, char *dst, size_t *dl
 	while (lead < total && decimal_digit(&d, lead) == 0)
 		lead++;
 	/* value = mantissa digits[lead..total) * 10^(exp - fn); scaled by 10^scale */
-	shift = d.exp - (long)d.fn + scale;
+	shift = d.exp - (long long)d.fn + scale;
 	if (lead == total) {
 		keep = 0;
 	} else if (shift >= 0) {
-		if ((long)(total - lead) + shift > prec)
+		if ((long long)(total - lead) + shift > prec)
 			return "too many integer digits for the Decimal";
 		for (k = lead; k < total; k++)
 			digits[nd++] = (char)('0' + decimal_digit(&d, k));
@@ -121,16 +121,16 @@ conv_decimal(const char *s, size_t n, int prec, int scale, char *dst, size_t *dl
 			digits[nd++] = '0';
 		keep = nd;
 	} else {
-		long drop = -shift;
+		long long drop = -shift;
 		size_t sig = total - lead;
 
-		keep = (long)sig > drop ? sig - (size_t)drop : 0;
+		keep = (long long)sig > drop ? sig - (size_t)drop : 0;
 		if (keep > (size_t)prec + 1)
 			return "too many integer digits for the Decimal";
 		for (k = 0; k < keep; k++)
 			digits[nd++] = (char)('0' + decimal_digit(&d, lead + k));
 		/* round half away from zero on the first dropped digit */
-		carry = (long)sig >= drop ? decimal_digit(&d, lead + keep) >= 5 : 0;
+		carry = (long long)sig >= drop ? decimal_digit(&d, lead + keep) >= 5 : 0;
 		for (k = nd; carry && k-- > 0;) {
 			if (digits[k] == '9') {
 				digits[k] = '0';
@@ -228,8 +228,11 @@ conv_date(const char *s, size_t n, char *dst, size_t *dlen)
 
 	if (n != 10)
 		return "not a date (YYYY-MM-DD)";
+	if (memcmp(s, "0000-00-00", 10) == 0)	/* ClickHouse's own zero Date, the type's default */
+		goto ok;
 	if ((why = check_date(s)))
 		return why;
+ok:
 	memcpy(dst, s, n);
 	*dlen = n;
 	return NULL;
@@ -243,11 +246,14 @@ conv_datetime(const char *s, size_t n, char *dst, size_t *dlen)
 
 	if (n != 19 || s[10] != ' ' || s[13] != ':' || s[16] != ':')
 		return "not a date-time (YYYY-MM-DD hh:mm:ss)";
+	if (memcmp(s, "0000-00-00 00:00:00", 19) == 0)	/* the zero DateTime, the type's default */
+		goto ok;
 	if ((why = check_date(s)))
 		return why;
 	if (!digits_at(s + 11, 2, &h) || !digits_at(s + 14, 2, &mi) || !digits_at(s + 17, 2, &se) ||
 	    h > 23 || mi > 59 || se > 59)
 		return "no such time of day";
+ok:
 	memcpy(dst, s, n);
 	*dlen = n;
 	return NULL;

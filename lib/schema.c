@@ -91,6 +91,8 @@ two_numbers(const char *s, size_t n, int *a, int *b)
 	if (e1 == buf || *e1 != ',')
 		return -1;
 	y = strtol(e1 + 1, &e2, 10);
+	if (e2 == e1 + 1 || !memchr("0123456789", e2[-1], 10))
+		return -1;
 	while (*e2 == ' ')
 		e2++;
 	if (e2 == e1 + 1 || *e2 || x < 1 || x > 38 || y < 0 || y > x)

@@ -33,7 +33,7 @@ is_hex(char c)
 static const char *
 check_string(const char *s, size_t n, const struct column *col)
 {
-	size_t i = 0;
+	size_t i = 0, decoded = n;
 	const char *bs;
 
 	if (n == 2 && s[0] == '\\' && s[1] == 'N')
@@ -46,13 +46,15 @@ check_string(const char *s, size_t n, const struct column *col)
 			if (i + 2 >= n || !is_hex(s[i + 1]) || !is_hex(s[i + 2]))
 				return "bad \\x escape";
 			i += 3;
+			decoded -= 3;
 		} else if (strchr("tnr0bfav\\'\"", s[i]) && s[i]) {
 			i++;
+			decoded -= 1;
 		} else {
 			return "unknown escape sequence";
 		}
 	}
-	if (col->type == CT_FIXEDSTRING && n > (size_t)col->prec && !memchr(s, '\\', n))
+	if (col->type == CT_FIXEDSTRING && decoded > (size_t)col->prec)
 		return "longer than the FixedString";
 	return NULL;
 }

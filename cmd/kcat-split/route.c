@@ -253,7 +253,7 @@ type_name(const struct kevent *ev, char *buf, const char **s, size_t *n)
 		return 0;
 	*s = ev->type.s, *n = ev->type.n;
 	if (ev->type.esc) {
-		if (ev->type.n > TYPE_MAX)
+		if (ev->type.n > TYPE_MAX * 6)	/* \uXXXX is 6 bytes a character: decode, then judge */
 			return 0;
 		*n = json_unescape(buf, ev->type.s, ev->type.n);
 		*s = buf;
@@ -283,7 +283,7 @@ route_put(struct router *rt, const char *msg, size_t n, char *why, size_t whylen
 {
 	struct kevent ev;
 	struct output *o;
-	char buf[TYPE_MAX];
+	char buf[TYPE_MAX * 6];
 	const char *type = NULL;
 	size_t tn = 0;
 
