@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "err.h"
 #include "numconv.h"
 
 #define ISDIGIT(c) ((unsigned)(c) - '0' < 10)
@@ -279,4 +280,15 @@ parse_count(const char *s, long long min, long long max, const char **why)
 	else if (v > max)
 		*why = "too large";
 	return *why ? 0 : v;
+}
+
+long long
+flag_number(const char *flag, const char *arg, long long min, long long max)
+{
+	const char *why;
+	long long v = parse_count(arg, min, max, &why);
+
+	if (why)
+		fatal(EXIT_TROUBLE, "%s %s: %s", flag, arg, why);
+	return v;
 }

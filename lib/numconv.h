@@ -21,4 +21,7 @@ const char *conv_datetime(const char *s, size_t n, char *dst, size_t *dlen);	/* 
 /* Bounded parse of a command-line number, in the spirit of strtonum(3). */
 long long parse_count(const char *s, long long min, long long max, const char **why);
 
+/* The same for an option's argument: exits 2 with "flag arg: why" when it is not in range. */
+long long flag_number(const char *flag, const char *arg, long long min, long long max);
+
 #endif

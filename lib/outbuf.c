@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -125,4 +126,15 @@ ob_close(struct outbuf *ob)
 	if (ob->err)
 		errno = ob->err;
 	return ob->err ? -1 : r;
+}
+
+void
+ob_fatal(struct outbuf *ob)
+{
+	if (ob->err == EPIPE) {
+		signal(SIGPIPE, SIG_DFL);
+		raise(SIGPIPE);
+	}
+	errno = ob->err;
+	fatal(EXIT_TROUBLE, "%s: write error:", ob->name);
 }

@@ -25,6 +25,9 @@ int ob_flush(struct outbuf *ob);
 int ob_fsync(struct outbuf *ob);	/* flush, then fsync when fd is a regular file */
 int ob_close(struct outbuf *ob);	/* flush, close if owned; -1 if any write ever failed */
 int ob_write(struct outbuf *ob, const void *p, size_t n);
+/* Ends the program after a failed write: quietly by SIGPIPE when the reader went away (as a
+ * pipeline stage should), else with "name: write error: reason" and exit status 2. */
+_Noreturn void ob_fatal(struct outbuf *ob);
 /* Room for n more bytes at ob->buf + ob->len (flushing or growing); NULL after a write error. */
 char *ob_reserve(struct outbuf *ob, size_t n);
 

@@ -1,13 +1,9 @@
 /* contact-merge: contact rows (uid, con_type, contact) to one row per uid:
  * uid TAB contact_phone TAB contact_address, for dm.pri_cust_contact_info. */
-#include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "contact.h"
 #include "contactmerge.h"
@@ -15,16 +11,18 @@
 #include "lineread.h"
 #include "numconv.h"
 #include "outbuf.h"
+#include "rejects.h"
 #include "sig.h"
 
 enum { F_UID, F_TYPE, F_CONTACT, NFIELD };
 
 static struct {
-	uint64_t lines, rejects, null_uid, junk, dups, rows;
+	uint64_t lines, null_uid, junk, dups, rows;
 } tally;
 
-static struct outbuf out, rej;
-static int have_rejfile, sorted, keep_empty;
+static struct outbuf out;
+static struct rejects rej;
+static int sorted, keep_empty;
 static size_t pos[NFIELD] = { 0, 1, 2 };	/* 0-based field of uid, con_type, contact */
 static size_t need = 3;				/* fields a line must have */
 static struct cmerge cm;
@@ -41,17 +39,6 @@ usage(void)
 	fprintf(stderr, "usage: %s [-f uid,type,contact] [--sorted] [--keep-empty] [-r rejects] [-q] [file ...]\n",
 	    argv0);
 	exit(EXIT_TROUBLE);
-}
-
-static void
-write_failed(struct outbuf *ob)
-{
-	if (ob->err == EPIPE) {	/* the reader went away: end as a pipe stage does, without a message */
-		signal(SIGPIPE, SIG_DFL);
-		raise(SIGPIPE);
-	}
-	errno = ob->err;
-	fatal(EXIT_TROUBLE, "%s: write error:", ob->name);
 }
 
 /* -f 1,2,3: the 1-based positions of uid, con_type and contact. */
@@ -101,32 +88,13 @@ split(const char *line, size_t len, const char **f, size_t *fn)
 	return need;
 }
 
-/* One reject record: source:line TAB reason TAB the line as it came (maybe in pieces). */
-static void
-reject(const struct linereader *lr, const char *why, const char *line, size_t len, int last)
-{
-	char head[512];
-	int n;
-
-	if (why) {
-		n = snprintf(head, sizeof head, "%s:%llu\t%s\t", lr->name, (unsigned long long)lr->lineno, why);
-		if (ob_write(&rej, head, (size_t)n) < 0)
-			write_failed(&rej);
-		tally.rejects++;
-	}
-	if (ob_write(&rej, line, len) < 0 || (last && ob_putc(&rej, '\n') < 0))
-		write_failed(&rej);
-	if (!have_rejfile && last && ob_flush(&rej) < 0)
-		write_failed(&rej);
-}
-
 static void
 flush_merged(void)
 {
 	long r = cmerge_write(&cm, &out, keep_empty);
 
 	if (r < 0)
-		write_failed(&out);
+		ob_fatal(&out);
 	tally.rows += (uint64_t)r;
 }
 
@@ -171,7 +139,7 @@ merge_line(const struct linereader *lr, const char *line, size_t len)
 
 	if ((got = split(line, len, f, fn)) < need) {
 		snprintf(why, sizeof why, "%zu field%s, -f needs %zu", got, got == 1 ? "" : "s", need);
-		reject(lr, why, line, len, 1);
+		rejects_line(&rej, rejects_at(lr->name, lr->lineno), why, line, len);
 		return;
 	}
 	if (contact_is_null(f[F_UID], fn[F_UID])) {	/* no one to merge into */
@@ -199,9 +167,9 @@ merge_stream(struct linereader *lr)
 		if (r == LR_CHUNK || lr->pieces) {	/* longer than any contact row: a reject */
 			if (r == LR_CHUNK && lr->pieces == 1) {
 				tally.lines++;
-				reject(lr, "line longer than 64 MiB", line, len, 0);
-			} else
-				reject(lr, NULL, line, len, r == LR_LINE);
+				rejects_begin(&rej, rejects_at(lr->name, lr->lineno), "line longer than 64 MiB");
+			}
+			rejects_piece(&rej, line, len, r == LR_LINE);
 			continue;
 		}
 		tally.lines++;
@@ -239,12 +207,7 @@ main(int argc, char *argv[])
 	}
 	sig_install();
 	ob_init(&out, 1, "<stdout>", 0);
-	if (!rej_path)		/* no file given: the records go to stderr, never nowhere */
-		ob_init(&rej, 2, "<stderr>", 0);
-	else if (ob_open(&rej, rej_path, O_APPEND, 0600) < 0)	/* appended; 0600: customer data */
-		fatal(EXIT_TROUBLE, "%s:", rej_path);
-	else
-		have_rejfile = 1;
+	rejects_open(&rej, rej_path);
 	cmerge_init(&cm);
 	for (i = optind; i == optind || i < argc; i++) {
 		const char *path = i < argc ? argv[i] : "-";
@@ -267,20 +230,19 @@ main(int argc, char *argv[])
 	if (!sig_caught && status == EXIT_ALLGOOD)
 		flush_merged();
 	if (ob_close(&out) < 0)
-		write_failed(&out);
-	if (ob_close(&rej) < 0)
-		write_failed(&rej);
+		ob_fatal(&out);
+	rejects_close(&rej);
 	if (!quiet || sig_caught)
 		fprintf(stderr, "%s: %llu lines, %llu rejects, %llu null uids, %llu empty contacts, "
 		    "%llu duplicate contacts, %llu rows%s\n", argv0, (unsigned long long)tally.lines,
-		    (unsigned long long)tally.rejects, (unsigned long long)tally.null_uid,
+		    (unsigned long long)rej.count, (unsigned long long)tally.null_uid,
 		    (unsigned long long)tally.junk, (unsigned long long)tally.dups, (unsigned long long)tally.rows,
 		    sig_caught ? " (interrupted)" : "");
 	cmerge_free(&cm);
 	free(group.p);
 	if (sig_caught)
 		return 128 + sig_caught;
-	if (status == EXIT_ALLGOOD && tally.rejects)
+	if (status == EXIT_ALLGOOD && rej.count)
 		status = EXIT_SOMEREJECT;
 	return status;
 }

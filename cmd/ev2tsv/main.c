@@ -1,8 +1,5 @@
 /* ev2tsv: JSON event lines to ClickHouse TabSeparated rows typed by a table schema. */
-#include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,14 +12,15 @@
 #include "numconv.h"
 #include "outbuf.h"
 #include "progress.h"
+#include "rejects.h"
 #include "sig.h"
 
 static struct {
-	uint64_t lines, rows, rejects, defaults, unknown;
+	uint64_t lines, rows, defaults, unknown;
 } tally;
 
-static struct outbuf out, rej;
-static int have_rejfile;
+static struct outbuf out;
+static struct rejects rej;
 static long long max_rejects = -1;
 static struct progress prog;
 
@@ -35,38 +33,11 @@ usage(void)
 }
 
 static void
-write_failed(struct outbuf *ob)
+reject_done(void)
 {
-	if (ob->err == EPIPE) {	/* the reader went away: end as a pipe stage does, without a message */
-		signal(SIGPIPE, SIG_DFL);
-		raise(SIGPIPE);
-	}
-	errno = ob->err;
-	fatal(EXIT_TROUBLE, "%s: write error:", ob->name);
-}
-
-/* One reject record: source:line TAB reason TAB the line as it came (possibly in pieces). */
-static void
-reject_begin(const struct linereader *lr, const char *reason)
-{
-	char head[512];
-	int n = snprintf(head, sizeof head, "%s:%llu\t%s\t", lr->name, (unsigned long long)lr->lineno, reason);
-
-	if (ob_write(&rej, head, (size_t)n) < 0)
-		write_failed(&rej);
-	tally.rejects++;
-	if (!have_rejfile && ob_flush(&rej) < 0)
-		write_failed(&rej);
-}
-
-static void
-reject_piece(const char *s, size_t n, int last)
-{
-	if (ob_write(&rej, s, n) < 0 || (last && ob_putc(&rej, '\n') < 0))
-		write_failed(&rej);
-	if (last && max_rejects >= 0 && tally.rejects > (unsigned long long)max_rejects) {
+	if (max_rejects >= 0 && rej.count > (unsigned long long)max_rejects) {
 		ob_flush(&out);
-		ob_flush(&rej);
+		rejects_close(&rej);
 		fatal(EXIT_TROUBLE, "more than %lld rejects: giving up after line %llu", max_rejects,
 		    (unsigned long long)tally.lines);
 	}
@@ -80,10 +51,10 @@ convert_line(struct evrow *ev, const struct linereader *lr, const char *line, si
 	long w;
 
 	if (!dst)
-		write_failed(&out);
+		ob_fatal(&out);
 	if ((w = evrow_convert(ev, line, len, dst)) < 0) {
-		reject_begin(lr, ev->reason);
-		reject_piece(line, len, 1);
+		rejects_line(&rej, rejects_at(lr->name, lr->lineno), ev->reason, line, len);
+		reject_done();
 		return;
 	}
 	out.len += (size_t)w;
@@ -97,7 +68,7 @@ report(void)
 {
 	char extra[128];
 
-	snprintf(extra, sizeof extra, "%llu rejects", (unsigned long long)tally.rejects);
+	snprintf(extra, sizeof extra, "%llu rejects", (unsigned long long)rej.count);
 	progress_report(&prog, tally.lines, extra, NULL);
 }
 
@@ -115,13 +86,14 @@ convert_stream(struct evrow *ev, struct linereader *lr)
 				char why[96];
 				snprintf(why, sizeof why, "line longer than --max-line %zu bytes", lr->maxline);
 				tally.lines++;
-				reject_begin(lr, why);
+				rejects_begin(&rej, rejects_at(lr->name, lr->lineno), why);
 			}
-			reject_piece(line, len, 0);
+			rejects_piece(&rej, line, len, 0);
 			continue;
 		}
 		if (lr->pieces) {
-			reject_piece(line, len, 1);
+			rejects_piece(&rej, line, len, 1);
+			reject_done();
 			continue;
 		}
 		tally.lines++;
@@ -136,19 +108,6 @@ convert_stream(struct evrow *ev, struct linereader *lr)
 	return r == LR_ERROR ? -1 : 0;
 }
 
-static void
-open_rejects(const char *path)
-{
-	if (!path) {	/* no file given: the records go to stderr, never nowhere */
-		ob_init(&rej, 2, "<stderr>", 0);
-		return;
-	}
-	/* appended, never truncated: an earlier run's rejects stay; 0600 as they hold customer data */
-	if (ob_open(&rej, path, O_APPEND, 0600) < 0)
-		fatal(EXIT_TROUBLE, "%s:", path);
-	have_rejfile = 1;
-}
-
 int
 main(int argc, char *argv[])
 {
@@ -159,7 +118,7 @@ main(int argc, char *argv[])
 		{ "progress", required_argument, NULL, 'P' }, { "stats-json", required_argument, NULL, 'J' },
 		{ "quiet", no_argument, NULL, 'q' }, { "help", no_argument, NULL, 'h' }, { 0, 0, 0, 0 }
 	};
-	const char *schema_path = NULL, *cols = NULL, *rej_path = NULL, *stats = NULL, *why;
+	const char *schema_path = NULL, *cols = NULL, *rej_path = NULL, *stats = NULL;
 	struct schema sc;
 	struct evrow ev;
 	struct linereader lr;
@@ -176,21 +135,9 @@ main(int argc, char *argv[])
 		case 'S': strict = 1; break;
 		case 'q': quiet = 1; break;
 		case 'J': stats = optarg; break;
-		case 'M':
-			max_rejects = parse_count(optarg, 0, (1LL << 62), &why);
-			if (why)
-				fatal(EXIT_TROUBLE, "--max-rejects %s: %s", optarg, why);
-			break;
-		case 'L':
-			maxline = parse_count(optarg, 64, (1LL << 40), &why);
-			if (why)
-				fatal(EXIT_TROUBLE, "--max-line %s: %s", optarg, why);
-			break;
-		case 'P':
-			interval = parse_count(optarg, 0, 86400, &why);
-			if (why)
-				fatal(EXIT_TROUBLE, "-P %s: %s", optarg, why);
-			break;
+		case 'M': max_rejects = flag_number("--max-rejects", optarg, 0, 1LL << 62); break;
+		case 'L': maxline = flag_number("--max-line", optarg, 64, 1LL << 40); break;
+		case 'P': interval = flag_number("-P", optarg, 0, 86400); break;
 		default: usage();
 		}
 	}
@@ -201,7 +148,7 @@ main(int argc, char *argv[])
 		fatal(EXIT_TROUBLE, "%s", err);
 	sig_install();
 	ob_init(&out, 1, "<stdout>", 0);
-	open_rejects(rej_path);
+	rejects_open(&rej, rej_path);
 	evrow_init(&ev, &sc, strict);
 	progress_init(&prog, "lines", interval >= 0 ? (double)interval : isatty(2) ? 1.0 : 10.0, stats);
 	for (i = optind; i == optind || i < argc; i++) {
@@ -222,22 +169,21 @@ main(int argc, char *argv[])
 			break;
 	}
 	if (ob_close(&out) < 0)
-		write_failed(&out);
-	if (ob_close(&rej) < 0)
-		write_failed(&rej);
+		ob_fatal(&out);
+	rejects_close(&rej);
 	if (stats)
 		report();
 	progress_end(&prog);
 	if (!quiet || sig_caught)
 		fprintf(stderr, "%s: %llu lines, %llu rows, %llu rejects, %llu defaults filled, %llu unknown fields%s\n",
 		    argv0, (unsigned long long)tally.lines, (unsigned long long)tally.rows,
-		    (unsigned long long)tally.rejects, (unsigned long long)tally.defaults,
+		    (unsigned long long)rej.count, (unsigned long long)tally.defaults,
 		    (unsigned long long)tally.unknown, sig_caught ? " (interrupted)" : "");
 	evrow_free(&ev);
 	schema_free(&sc);
 	if (sig_caught)
 		return 128 + sig_caught;
-	if (status == EXIT_ALLGOOD && tally.rejects)
+	if (status == EXIT_ALLGOOD && rej.count)
 		status = EXIT_SOMEREJECT;
 	return status;
 }

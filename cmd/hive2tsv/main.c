@@ -1,7 +1,5 @@
 /* hive2tsv: the rows of an ODBC query (Hive, or a stand-in) as ClickHouse TabSeparated. */
-#include <errno.h>
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,17 +41,6 @@ usage(void)
 	exit(EXIT_TROUBLE);
 }
 
-static void
-write_failed(void)
-{
-	if (out.err == EPIPE) {	/* the reader went away: end as a pipe stage does, without a message */
-		signal(SIGPIPE, SIG_DFL);
-		raise(SIGPIPE);
-	}
-	errno = out.err;
-	fatal(EXIT_TROUBLE, "%s: write error:", out.name);
-}
-
 static char *
 row_room(size_t n)
 {
@@ -83,7 +70,7 @@ row_end(void)
 {
 	*row_room(1) = '\n';
 	if (ob_write(&out, row.p, row.len + 1) < 0)
-		write_failed();
+		ob_fatal(&out);
 	row.len = 0;
 }
 
@@ -256,7 +243,7 @@ main(int argc, char *argv[])
 		{ "quiet", no_argument, NULL, 'Q' }, { "help", no_argument, NULL, 'h' }, { 0, 0, 0, 0 }
 	};
 	const char *spec = NULL, *config = NULL, *pwfile = NULL, *sql = NULL, *table = NULL, *cols = NULL;
-	const char *where = NULL, *drop = NULL, *stats = NULL, *why;
+	const char *where = NULL, *drop = NULL, *stats = NULL;
 	long long block = ODBCRES_ROWS, interval = -1;
 	int c, i, header = 0, quiet = 0, r;
 	char err[512], *built = NULL;
@@ -281,14 +268,10 @@ main(int argc, char *argv[])
 		case 'J': stats = optarg; break;
 		case 'Q': quiet = 1; break;
 		case 'B':
-			block = parse_count(optarg, 1, 65536, &why);
-			if (why)
-				fatal(EXIT_TROUBLE, "-B %s: %s", optarg, why);
+			block = flag_number("-B", optarg, 1, 65536);
 			break;
 		case 'P':
-			interval = parse_count(optarg, 0, 86400, &why);
-			if (why)
-				fatal(EXIT_TROUBLE, "-P %s: %s", optarg, why);
+			interval = flag_number("-P", optarg, 0, 86400);
 			break;
 		default: usage();
 		}
@@ -322,7 +305,7 @@ main(int argc, char *argv[])
 		write_header(&rs, want);
 	r = copy_rows(&rs, want);
 	if (ob_close(&out) < 0)
-		write_failed();
+		ob_fatal(&out);
 	if (stats)
 		report();
 	progress_end(&prog);

@@ -1,8 +1,6 @@
 /* kprod: every line of files, directories or standard input becomes one Kafka message, and
  * every message is accounted for: delivered, rejected (with its file:line and reason) or counted
  * as not delivered, with the place a rerun resumes from. */
-#include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -22,6 +20,7 @@
 #include "outbuf.h"
 #include "pace.h"
 #include "progress.h"
+#include "rejects.h"
 #include "sig.h"
 #include "topiclimit.h"
 
@@ -37,8 +36,8 @@ static struct inputs in;
 static struct ledger lg;
 static struct pace pace;
 static struct progress prog;
-static struct outbuf rej;
-static int have_rejfile, verbose = 1;
+static struct rejects rej;
+static int verbose = 1;
 static rd_kafka_t *rk;
 static rd_kafka_topic_t *rkt;
 static const char *topic, *keyfield;
@@ -57,51 +56,23 @@ usage(void)
 	exit(EXIT_TROUBLE);
 }
 
-static long long
-count_arg(const char *opt, const char *s, long long min, long long max)
+/* "file:line" of seq into buf */
+static const char *
+where(uint64_t s, char *buf, size_t len)
 {
-	const char *why;
-	long long v = parse_count(s, min, max, &why);
-
-	if (why)
-		fatal(EXIT_TROUBLE, "%s %s: %s", opt, s, why);
-	return v;
-}
-
-static void
-reject_failed(void)
-{
-	errno = rej.err;
-	fatal(EXIT_TROUBLE, "%s: write error:", rej.name);
-}
-
-/* A reject record: file:line TAB reason TAB the line as it came (a long one in pieces). */
-static void
-reject_begin(uint64_t s, const char *reason)
-{
-	char head[768];
 	uint64_t line;
 	const struct input *i = inputs_where(&in, s, &line);
-	int n = snprintf(head, sizeof head, "%s:%llu\t%s\t", i ? i->name : "?", (unsigned long long)line, reason);
 
-	if (ob_write(&rej, head, (size_t)n) < 0)
-		reject_failed();
-}
-
-static void
-reject_piece(const char *s, size_t n, int last)
-{
-	if (ob_write(&rej, s, n) < 0 || (last && ob_putc(&rej, '\n') < 0))
-		reject_failed();
-	if (last && !have_rejfile && ob_flush(&rej) < 0)
-		reject_failed();
+	snprintf(buf, len, "%s:%llu", i ? i->name : "?", (unsigned long long)line);
+	return buf;
 }
 
 static void
 reject(uint64_t s, const char *reason, const char *line, size_t len)
 {
-	reject_begin(s, reason);
-	reject_piece(line, len, 1);
+	char at[4200];
+
+	rejects_line(&rej, where(s, at, sizeof at), reason, line, len);
 	ledger_mark(&lg, s, L_REJECTED, NULL);
 }
 
@@ -243,7 +214,7 @@ send_line(uint64_t s, const char *line, size_t len)
 static void
 send_long_line(const struct linereader *lr, uint64_t s, const char *piece, size_t len, int last)
 {
-	char why[256];
+	char why[256], at[4200];
 
 	if (s <= skip_through)
 		return;
@@ -251,9 +222,9 @@ send_long_line(const struct linereader *lr, uint64_t s, const char *piece, size_
 		snprintf(why, sizeof why, "line longer than %lld bytes, the largest message the topic takes "
 		    "(max.message.bytes, less %d bytes of framing)", limit - FRAMING, FRAMING);
 		ledger_sent(&lg, s);
-		reject_begin(s, why);
+		rejects_begin(&rej, where(s, at, sizeof at), why);
 	}
-	reject_piece(piece, len, last);
+	rejects_piece(&rej, piece, len, last);
 	if (last)
 		ledger_mark(&lg, s, L_REJECTED, NULL);
 }
@@ -298,7 +269,7 @@ resume_at(const char *arg, uint64_t *line)
 
 	if (!colon)
 		fatal(EXIT_TROUBLE, "--resume %s: expected FILE:LINE", arg);
-	*line = (uint64_t)count_arg("--resume", colon + 1, 0, 1LL << 62);
+	*line = (uint64_t)flag_number("--resume", colon + 1, 0, 1LL << 62);
 	if (!(i = inputs_find(&in, arg, (size_t)(colon - arg))))
 		fatal(EXIT_TROUBLE, "--resume %s: %.*s is not among the inputs", arg, (int)(colon - arg), arg);
 	return i;
@@ -354,17 +325,6 @@ drain(void)
 	return purged;
 }
 
-/* "file:line" of seq into buf */
-static const char *
-where(uint64_t s, char *buf, size_t len)
-{
-	uint64_t line;
-	const struct input *i = inputs_where(&in, s, &line);
-
-	snprintf(buf, len, "%s:%llu", i ? i->name : "?", (unsigned long long)line);
-	return buf;
-}
-
 static void
 summary(int stopped)
 {
@@ -394,19 +354,6 @@ summary(int stopped)
 	if (lg.maybe_persisted)
 		fprintf(stderr, "%s: %llu of the lines not delivered may have reached the topic all the same "
 		    "(timed out or given up in flight)\n", argv0, (unsigned long long)lg.maybe_persisted);
-}
-
-static void
-open_rejects(const char *path)
-{
-	if (!path) {	/* no file given: the records go to stderr, never nowhere */
-		ob_init(&rej, 2, "<stderr>", 0);
-		return;
-	}
-	/* appended, never truncated; 0600, as they hold customer data */
-	if (ob_open(&rej, path, O_APPEND, 0600) < 0)
-		fatal(EXIT_TROUBLE, "%s:", path);
-	have_rejfile = 1;
 }
 
 static long long
@@ -507,12 +454,12 @@ options(int argc, char *argv[], struct kafkaconf *kc)
 		case 'r': opt.rejects = optarg; break;
 		case 'q': verbose = 0; break;
 		case 'v': verbose++; break;
-		case 'P': opt.interval = count_arg("-P", optarg, 0, 86400); break;
+		case 'P': opt.interval = flag_number("-P", optarg, 0, 86400); break;
 		case O_STATS: opt.stats = optarg; break;
-		case O_RATE: opt.rate = count_arg("--rate", optarg, 1, 100000000); break;
-		case O_EVERY: opt.every = count_arg("--sleep-every", optarg, 1, 1LL << 40); break;
-		case O_SLEEP: opt.sleep_ms = count_arg("--sleep-ms", optarg, 0, 3600000); break;
-		case O_SKIP: skip_through = (uint64_t)count_arg("--skip", optarg, 0, 1LL << 62); break;
+		case O_RATE: opt.rate = flag_number("--rate", optarg, 1, 100000000); break;
+		case O_EVERY: opt.every = flag_number("--sleep-every", optarg, 1, 1LL << 40); break;
+		case O_SLEEP: opt.sleep_ms = flag_number("--sleep-ms", optarg, 0, 3600000); break;
+		case O_SKIP: skip_through = (uint64_t)flag_number("--skip", optarg, 0, 1LL << 62); break;
 		case O_RESUME: opt.resume = optarg; break;
 		default: usage();
 		}
@@ -539,7 +486,7 @@ main(int argc, char *argv[])
 		skip_through = UINT64_MAX;	/* until that input is reached */
 	}
 	sig_install();
-	open_rejects(opt.rejects);
+	rejects_open(&rej, opt.rejects);
 	ledger_init(&lg);
 	pace_init(&pace, (double)opt.rate, opt.every, opt.sleep_ms);
 	start_kafka(&kc, opt.brokers);
@@ -548,8 +495,7 @@ main(int argc, char *argv[])
 	status = send_inputs(resume, resume_line);
 	purged = drain();
 	stopped = kafka_stop_level() != STOP_NO;
-	if (ob_close(&rej) < 0)
-		reject_failed();
+	rejects_close(&rej);
 	if (opt.stats)
 		report();
 	progress_end(&prog);
