@@ -143,6 +143,16 @@ env_dup(const char *name)
 	return v && *v ? xstrdup(v) : NULL;
 }
 
+static int
+chfile_fail(struct chfile *f)
+{
+	free(f->cc.url);
+	free(f->cc.user);
+	free(f->cc.password);
+	free(f->password_file);
+	return -1;
+}
+
 int
 chconf_load(struct chconf *cc, const char *password_file, char *err, size_t errlen)
 {
@@ -152,15 +162,16 @@ chconf_load(struct chconf *cc, const char *password_file, char *err, size_t errl
 
 	memset(&f, 0, sizeof f);
 	if (cfg && *cfg && conf_read(cfg, chconf_key, &f, err, errlen) < 0)
-		return -1;
+		return chfile_fail(&f);
 	if (f.cc.password && conf_check_private(cfg, err, errlen) < 0)
-		return -1;
+		return chfile_fail(&f);
 	pwfile = password_file ? xstrdup(password_file) : env_dup("CLICKHOUSE_PASSWORD_FILE");
 	take(&pwfile, f.password_file);
+	f.password_file = NULL;
 	if (!cc->password && pwfile) {
 		if (!(cc->password = conf_read_secret(pwfile, err, errlen))) {
 			free(pwfile);
-			return -1;
+			return chfile_fail(&f);
 		}
 	}
 	free(pwfile);

@@ -199,6 +199,13 @@ schema_add(struct schema *sc, const char *name, size_t nn, const char *type, siz
 	return 0;
 }
 
+static int
+schema_fail(struct schema *sc)
+{
+	schema_free(sc);
+	return -1;
+}
+
 int
 schema_parse(struct schema *sc, const char *text, size_t len, const char *name, char *err, size_t errlen)
 {
@@ -218,23 +225,23 @@ schema_parse(struct schema *sc, const char *text, size_t len, const char *name, 
 		if (!tab) {
 			snprintf(err, errlen, "%s:%zu: expected name<TAB>type (DESCRIBE TABLE ... FORMAT TabSeparated)",
 			    name, lineno);
-			return -1;
+			return schema_fail(sc);
 		}
 		tend = memchr(tab + 1, '\t', (size_t)(nl - tab - 1));
 		if (!tend)
 			tend = nl;
 		if (schema_add(sc, p, (size_t)(tab - p), tab + 1, (size_t)(tend - tab - 1), msg, sizeof msg) < 0) {
 			snprintf(err, errlen, "%s:%zu: %s", name, lineno, msg);
-			return -1;
+			return schema_fail(sc);
 		}
 	}
 	if (sc->ncol == 0) {
 		snprintf(err, errlen, "%s: no columns", name);
-		return -1;
+		return schema_fail(sc);
 	}
 	if (schema_index(sc, msg, sizeof msg) < 0) {
 		snprintf(err, errlen, "%s: %s", name, msg);
-		return -1;
+		return schema_fail(sc);
 	}
 	return 0;
 }
@@ -300,14 +307,14 @@ schema_from_list(struct schema *sc, const char *list, char *err, size_t errlen)
 		}
 		if (colon ? schema_add(sc, p, (size_t)(colon - p), colon + 1, (size_t)(q - colon - 1), err, errlen)
 		          : schema_add(sc, p, (size_t)(q - p), "String", 6, err, errlen))
-			return -1;
+			return schema_fail(sc);
 		p = *q ? q + 1 : q;
 	}
 	if (sc->ncol == 0) {
 		snprintf(err, errlen, "empty column list");
-		return -1;
+		return schema_fail(sc);
 	}
-	return schema_index(sc, err, errlen);
+	return schema_index(sc, err, errlen) < 0 ? schema_fail(sc) : 0;
 }
 
 void
