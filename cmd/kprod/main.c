@@ -29,6 +29,10 @@
 static const char *const defaults[] = {
 	"enable.idempotence", "true",	/* no duplicates or reordering from the producer's own retries */
 	"acks", "all",
+	/* memory stays bounded whatever the input: a full queue makes kprod wait for deliveries */
+	"queue.buffering.max.kbytes", "32768",
+	/* fuller batches: fewer requests for the broker to handle, at 20 ms of latency */
+	"linger.ms", "20",
 	NULL
 };
 
