@@ -48,8 +48,8 @@ batch_reject_more(struct batch *b, const char *piece, size_t n, int last)
 		rej_append(b, "\n", 1);
 }
 
-static int
-gzip_body(struct loader *ld, const char *src, size_t n, size_t *zn)
+int
+batch_gzip(char **zbuf, size_t *zcap, const char *src, size_t n, size_t *zn)
 {
 	z_stream z;
 	int r;
@@ -57,22 +57,22 @@ gzip_body(struct loader *ld, const char *src, size_t n, size_t *zn)
 	memset(&z, 0, sizeof z);
 	if (deflateInit2(&z, 1, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY) != Z_OK)
 		return -1;
-	if (deflateBound(&z, n) > ld->zcap) {
-		ld->zcap = deflateBound(&z, n);
-		ld->zbuf = xrealloc(ld->zbuf, ld->zcap);
+	if (deflateBound(&z, n) > *zcap) {
+		*zcap = deflateBound(&z, n);
+		*zbuf = xrealloc(*zbuf, *zcap);
 	}
 	z.next_in = (unsigned char *)(uintptr_t)src;
 	z.avail_in = (unsigned)n;
-	z.next_out = (unsigned char *)ld->zbuf;
-	z.avail_out = (unsigned)ld->zcap;
+	z.next_out = (unsigned char *)*zbuf;
+	z.avail_out = (unsigned)*zcap;
 	r = deflate(&z, Z_FINISH);
 	*zn = z.total_out;
 	deflateEnd(&z);
 	return r == Z_STREAM_END ? 0 : -1;
 }
 
-static void
-sleep_seconds(double s)
+void
+batch_sleep(double s)
 {
 	struct timespec ts = { (time_t)s, (long)((s - (double)(time_t)s) * 1e9) };
 
@@ -86,10 +86,21 @@ give_up(struct loader *ld, const struct batch *b, int status, const char *why, c
 	warnf("%s: batch of %llu rows (input lines %llu-%llu) not loaded: %s%s%s", ld->table,
 	    (unsigned long long)b->rows, (unsigned long long)b->first_line, (unsigned long long)b->last_line,
 	    why, r->msg[0] ? ": " : "", r->msg);
-	warnf("%llu rows loaded; every input line up to %llu is loaded or rejected; "
-	    "to go on, run the same command with --skip %llu", (unsigned long long)ld->rows,
-	    (unsigned long long)ld->done_line, (unsigned long long)ld->done_line);
+	batch_resume_hint(ld);
 	return status;
+}
+
+void
+batch_resume_hint(const struct loader *ld)
+{
+	if (ld->state)
+		warnf("%llu rows loaded; every input line up to %llu is loaded or rejected; "
+		    "to go on, run the same command again (%s holds the line)", (unsigned long long)ld->rows,
+		    (unsigned long long)ld->done_line, ld->state);
+	else
+		warnf("%llu rows loaded; every input line up to %llu is loaded or rejected; "
+		    "to go on, run the same command with --skip %llu", (unsigned long long)ld->rows,
+		    (unsigned long long)ld->done_line, (unsigned long long)ld->done_line);
 }
 
 static int
@@ -103,7 +114,7 @@ post_with_retries(struct loader *ld, const struct batch *b)
 	char why[64];
 
 	if (ld->gzip) {
-		if (gzip_body(ld, b->buf, b->len, &n) < 0)
+		if (batch_gzip(&ld->zbuf, &ld->zcap, b->buf, b->len, &n) < 0)
 			fatal(EXIT_TROUBLE, "gzip failed");
 		body = ld->zbuf;
 	}
@@ -124,7 +135,7 @@ post_with_retries(struct loader *ld, const struct batch *b)
 		warnf("%s: lines %llu-%llu: %s%s%ld%s: retry %d of %d in %.1f s", ld->table,
 		    (unsigned long long)b->first_line, (unsigned long long)b->last_line, r.msg,
 		    r.status ? " (HTTP " : "", r.status, r.status ? ")" : "", attempt + 1, ld->retries, wait);
-		sleep_seconds(wait);
+		batch_sleep(wait);
 		wait = wait * 2 > 30 ? 30 : wait * 2;
 	}
 }

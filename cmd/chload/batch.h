@@ -22,6 +22,7 @@ struct batch {
 struct loader {
 	struct chclient ch;
 	const char *table, *query;
+	const char *state;	/* --state FILE, for the resume hint; NULL: say --skip */
 	int gzip, retries;
 	struct outbuf *rejects;
 	/* committed: every line up to done_line is in ClickHouse or in the reject file */
@@ -36,5 +37,11 @@ void batch_reject_more(struct batch *b, const char *piece, size_t n, int last);
 /* Sends b until ClickHouse says 200, retrying transient failures with backoff; then writes its
  * rejects and empties it.  Returns 0, or the exit status to end with (message printed). */
 int batch_commit(struct loader *ld, struct batch *b);
+/* "N rows loaded; every input line up to L is loaded or rejected; to go on, ..." */
+void batch_resume_hint(const struct loader *ld);
+/* Body compressed with gzip into *zbuf (grown as needed): 0, or -1. */
+int batch_gzip(char **zbuf, size_t *zcap, const char *src, size_t n, size_t *zn);
+/* Sleeps, cut short by a signal. */
+void batch_sleep(double seconds);
 
 #endif

@@ -7,26 +7,21 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "batch.h"
-#include "conf.h"
+#include "chload.h"
 #include "err.h"
 #include "lineread.h"
 #include "numconv.h"
 #include "progress.h"
-#include "schema.h"
 #include "sig.h"
-#include "tsvrow.h"
 
-static struct {
-	long long rows, bytes, seconds, skip, retries, timeout, interval, maxline;
-	int gzip, quiet, check;
-	const char *table, *schema, *rejects, *stats, *pwfile;
-} opt = { 100000, 16 << 20, 0, 0, 8, 300, -1, LR_MAXLINE, 0, 0, 1, NULL, NULL, NULL, NULL, NULL };
-
-static struct chconf cc;
-static struct loader ld;
-static struct batch b;
-static struct tsvrow tr;
+struct options opt = { 100000, 16 << 20, 0, 0, 8, 300, -1, LR_MAXLINE, 0, 0, 1, 0, NULL, NULL, NULL, NULL, NULL,
+	NULL, NULL, NULL };
+struct chconf cc;
+struct loader ld;
+struct shardload sl;
+struct state state;
+struct tsvrow tr;
+static struct batch b;		/* plain mode */
 static struct progress prog;
 static uint64_t lineno;		/* over all inputs */
 
@@ -34,8 +29,9 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: %s -t db.table [-r rejects] [-n rows] [-B bytes] [-T seconds] [-z] [--skip N]\n"
-	    "       [--retries N] [--timeout S] [-s schema.tsv] [--no-check] [--url URL] [--user U]\n"
-	    "       [--password-file F] [-P seconds] [--stats-json F] [-q] [file ...]\n", argv0);
+	    "       [--state F] [--shards nodes [--shard-key col]] [--sync] [--retries N] [--timeout S]\n"
+	    "       [-s schema.tsv] [--no-check] [--url URL] [--user U] [--password-file F] [-P seconds]\n"
+	    "       [--stats-json F] [-q] [file ...]\n", argv0);
 	exit(EXIT_TROUBLE);
 }
 
@@ -60,7 +56,8 @@ parse_options(int argc, char *argv[])
 		{ "schema", 1, NULL, 's' }, { "no-check", 0, NULL, 'C' }, { "url", 1, NULL, 'U' },
 		{ "user", 1, NULL, 'u' }, { "password-file", 1, NULL, 'W' }, { "progress", 1, NULL, 'P' },
 		{ "stats-json", 1, NULL, 'J' }, { "max-line", 1, NULL, 'L' }, { "quiet", 0, NULL, 'q' },
-		{ "help", 0, NULL, 'h' }, { 0, 0, 0, 0 }
+		{ "shards", 1, NULL, 'S' }, { "cluster-nodes", 1, NULL, 'S' }, { "shard-key", 1, NULL, 'K' },
+		{ "sync", 0, NULL, 'Y' }, { "state", 1, NULL, 'F' }, { "help", 0, NULL, 'h' }, { 0, 0, 0, 0 }
 	};
 	int c;
 
@@ -84,36 +81,22 @@ parse_options(int argc, char *argv[])
 		case 'J': opt.stats = optarg; break;
 		case 'L': opt.maxline = number("--max-line", optarg, 64, 1LL << 40); break;
 		case 'q': opt.quiet = 1; break;
+		case 'S': opt.shards = optarg; break;
+		case 'K': opt.key = optarg; break;
+		case 'Y': opt.sync = 1; break;
+		case 'F': opt.state = optarg; break;
 		default: usage();
 		}
 	}
 	if (!opt.table)
 		usage();
-}
-
-/* The table's columns, from a file or from the server itself (DESCRIBE). */
-static void
-load_schema(struct schema *sc, const char *quoted)
-{
-	char err[512], q[600];
-	struct chresult r;
-	int attempt;
-
-	if (opt.schema) {
-		if (schema_load(sc, opt.schema, err, sizeof err) < 0)
-			fatal(EXIT_TROUBLE, "%s", err);
-		return;
-	}
-	snprintf(q, sizeof q, "DESCRIBE TABLE %s FORMAT TabSeparated", quoted);
-	for (attempt = 0; ch_post(&ld.ch, q, "", 0, 0, &r) < 0; attempt++) {
-		if (!r.transient || attempt >= opt.retries || sig_caught)
-			fatal(r.transient ? EXIT_RETRYLATER : EXIT_TROUBLE, "%s: cannot read the table's columns from %s: %s",
-			    opt.table, cc.url, r.msg);
-		warnf("%s: %s: retry %d of %lld in 1 s", cc.url, r.msg, attempt + 1, opt.retries);
-		sleep(1);
-	}
-	if (schema_parse(sc, ld.ch.resp, ld.ch.resplen, opt.table, err, sizeof err) < 0)
-		fatal(EXIT_TROUBLE, "%s", err);
+	if (opt.key && !opt.shards)
+		fatal(EXIT_TROUBLE, "--shard-key goes with --shards");
+	if (opt.shards && (opt.sync || opt.seconds))
+		fatal(EXIT_TROUBLE, "--shards sends to each shard's own table: %s does not apply",
+		    opt.sync ? "--sync (a Distributed table's setting)" : "-T (batches must not depend on time)");
+	if (opt.state && opt.skip)
+		fatal(EXIT_TROUBLE, "--state and --skip: the state file says where to go on");
 }
 
 static void
@@ -137,13 +120,25 @@ report(void)
 	progress_report(&prog, lineno, extra, js);
 }
 
+/* After each commit: the state file (the lines up to done_line are in), progress. */
+static void
+committed(void)
+{
+	char err[1024];
+
+	if (opt.state && state_write(&state, ld.done_line, err, sizeof err) < 0)
+		fatal(EXIT_TROUBLE, "--state %s", err);
+	if (progress_due(&prog))
+		report();
+}
+
 static int
 commit(void)
 {
 	int st = batch_commit(&ld, &b);
 
-	if (st == 0 && progress_due(&prog))
-		report();
+	if (st == 0)
+		committed();
 	return st;
 }
 
@@ -162,6 +157,8 @@ take_line(const struct linereader *lr, const char *line, size_t len)
 	long w;
 	int st;
 
+	if (opt.shards)
+		return shard_take(&sl, &tr, lr->name, lr->lineno, lineno, line, len);
 	if (b.len + need > b.cap && b.rows > 0 && (st = commit()) != 0)
 		return st;
 	if (need > b.cap) {
@@ -184,12 +181,15 @@ take_line(const struct linereader *lr, const char *line, size_t len)
 static int
 load_stream(struct linereader *lr)
 {
+	struct batch *rb = opt.shards ? shard_round(&sl) : &b;	/* where rejects go */
 	char *line, why[96];
 	size_t len;
 	int r, st;
 
 	lr->timeout_ms = opt.seconds > 0 ? 250 : 0;
 	while ((r = lr_next(lr, &line, &len)) != LR_EOF) {
+		if (sig_caught)	/* a file never blocks, so its read is never interrupted */
+			return 128 + sig_caught;
 		if (r == LR_TIMEOUT) {
 			if (due() && (st = commit()) != 0)
 				return st;
@@ -198,20 +198,22 @@ load_stream(struct linereader *lr)
 		if (r < 0)
 			break;
 		if (lr->pieces > 1 || (r == LR_LINE && lr->pieces == 1)) {	/* the rest of a long line */
-			batch_reject_more(&b, line, len, r == LR_LINE);
+			batch_reject_more(rb, line, len, r == LR_LINE);
 			continue;
 		}
 		if (++lineno <= (uint64_t)opt.skip) {
 			ld.done_line = lineno;
 			continue;
 		}
+		if (opt.shards)
+			rb = shard_round(&sl);
 		if (r == LR_CHUNK) {
-			if (!b.first_line)
-				b.first_line = lineno, b.t0 = now_seconds();
+			if (!rb->first_line)
+				rb->first_line = lineno, rb->t0 = now_seconds();
 			snprintf(why, sizeof why, "line longer than --max-line %lld bytes", opt.maxline);
-			batch_reject(&b, lr->name, lr->lineno, why, line, len);
-			b.rejlen--;	/* the rest follows */
-			b.last_line = lineno;
+			batch_reject(rb, lr->name, lr->lineno, why, line, len);
+			rb->rejlen--;	/* the rest follows */
+			rb->last_line = lineno;
 			continue;
 		}
 		if ((st = take_line(lr, line, len)) != 0)
@@ -230,24 +232,19 @@ main(int argc, char *argv[])
 	struct schema sc;
 	struct outbuf rej;
 	struct linereader lr;
-	char err[512], quoted[512], query[600];
 	int i, st = 0, fin;
 
 	setprogname(argv[0]);
 	parse_options(argc, argv);
-	if (ch_quote_table(opt.table, quoted, sizeof quoted) < 0)
-		fatal(EXIT_TROUBLE, "-t %s: not a table name (letters, digits and _ as db.table)", opt.table);
-	if (chconf_load(&cc, opt.pwfile, err, sizeof err) < 0 || ch_open(&ld.ch, &cc, opt.timeout, err, sizeof err) < 0)
-		fatal(EXIT_TROUBLE, "%s", err);
-	sig_install();
-	load_schema(&sc, quoted);
-	snprintf(query, sizeof query, "INSERT INTO %s FORMAT TabSeparated", quoted);
-	ld.table = opt.table, ld.query = query, ld.gzip = opt.gzip, ld.retries = (int)opt.retries;
+	setup(&sc);
+	sl.committed = committed;
+	open_state(argc, argv);
 	open_outputs(&rej);
 	ld.rejects = &rej;
-	tr.sc = &sc, tr.check_values = opt.check;
 	batch_init(&b, (size_t)opt.bytes + (1u << 20));
 	progress_init(&prog, "lines", opt.interval >= 0 ? (double)opt.interval : isatty(2) ? 1.0 : 10.0, opt.stats);
+	if (opt.shards)
+		shard_start(&sl);
 	for (i = optind; st == 0 && (i == optind || i < argc); i++) {
 		if (lr_open(&lr, i < argc ? argv[i] : "-", (size_t)opt.maxline) < 0) {
 			warnf("%s:", argv[i]);
@@ -257,9 +254,14 @@ main(int argc, char *argv[])
 		st = load_stream(&lr);
 		lr_close(&lr);
 	}
+	if (opt.shards)
+		st = shard_end(&sl, st);
 	/* what was read is sent, also after a signal or a bad input: upstream cannot give it again */
-	if ((st == 0 || st > 128 || (st == EXIT_TROUBLE && !ld.batches && b.rows)) && (fin = batch_commit(&ld, &b)) != 0)
+	else if ((st == 0 || st > 128 || (st == EXIT_TROUBLE && !ld.batches && b.rows)) && (fin = commit()) != 0)
 		st = fin;
+	if (opt.state && lineno < (uint64_t)opt.skip)
+		warnf("%s: the input has %llu lines, fewer than the %lld the state file says are done", opt.state,
+		    (unsigned long long)lineno, opt.skip);
 	if (ob_close(&rej) < 0) {
 		warnf("%s: write error:", rej.name);
 		st = EXIT_TROUBLE;
@@ -274,7 +276,12 @@ main(int argc, char *argv[])
 		    now_seconds() - prog.t0, sig_caught ? " (interrupted)" : "");
 	if (st == 0 && ld.nrej)
 		st = EXIT_SOMEREJECT;
-	ch_close(&ld.ch);
+	if (opt.shards)
+		shard_close(&sl);
+	else
+		ch_close(&ld.ch);
+	if (opt.state)
+		state_free(&state);
 	schema_free(&sc);
 	return st;
 }
