@@ -35,17 +35,6 @@ usage(void)
 	exit(EXIT_TROUBLE);
 }
 
-static long long
-number(const char *flag, const char *s, long long min, long long max)
-{
-	const char *why;
-	long long v = parse_count(s, min, max, &why);
-
-	if (why)
-		fatal(EXIT_TROUBLE, "%s %s: %s", flag, s, why);
-	return v;
-}
-
 static void
 parse_options(int argc, char *argv[])
 {
@@ -65,21 +54,21 @@ parse_options(int argc, char *argv[])
 		switch (c) {
 		case 't': opt.table = optarg; break;
 		case 'r': opt.rejects = optarg; break;
-		case 'n': opt.rows = number("-n", optarg, 1, 1 << 30); break;
-		case 'B': opt.bytes = number("-B", optarg, 1024, 1LL << 34); break;
-		case 'T': opt.seconds = number("-T", optarg, 0, 86400); break;
+		case 'n': opt.rows = flag_number("-n", optarg, 1, 1 << 30); break;
+		case 'B': opt.bytes = flag_number("-B", optarg, 1024, 1LL << 34); break;
+		case 'T': opt.seconds = flag_number("-T", optarg, 0, 86400); break;
 		case 'z': opt.gzip = 1; break;
-		case 'k': opt.skip = number("--skip", optarg, 0, 1LL << 62); break;
-		case 'R': opt.retries = number("--retries", optarg, 0, 1000); break;
-		case 'O': opt.timeout = number("--timeout", optarg, 1, 86400); break;
+		case 'k': opt.skip = flag_number("--skip", optarg, 0, 1LL << 62); break;
+		case 'R': opt.retries = flag_number("--retries", optarg, 0, 1000); break;
+		case 'O': opt.timeout = flag_number("--timeout", optarg, 1, 86400); break;
 		case 's': opt.schema = optarg; break;
 		case 'C': opt.check = 0; break;
 		case 'U': free(cc.url); cc.url = xstrdup(optarg); break;
 		case 'u': free(cc.user); cc.user = xstrdup(optarg); break;
 		case 'W': opt.pwfile = optarg; break;
-		case 'P': opt.interval = number("-P", optarg, 0, 86400); break;
+		case 'P': opt.interval = flag_number("-P", optarg, 0, 86400); break;
 		case 'J': opt.stats = optarg; break;
-		case 'L': opt.maxline = number("--max-line", optarg, 64, 1LL << 40); break;
+		case 'L': opt.maxline = flag_number("--max-line", optarg, 64, 1LL << 40); break;
 		case 'q': opt.quiet = 1; break;
 		case 'S': opt.shards = optarg; break;
 		case 'K': opt.key = optarg; break;
