@@ -64,6 +64,12 @@ on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_l
 	g->rebalances++;
 	if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
 		add_parts(g, l);
+		if (g->on_assign && !g->broken && g->on_assign(g->ctx, l) < 0)
+			g->broken = 1;	/* the main loop stops; these partitions are not taken */
+		if (g->broken) {
+			remove_parts(g, l);
+			return;
+		}
 		g->assigned = 1;
 		g->awaiting = 0;
 		if (coop)
@@ -72,8 +78,12 @@ on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_l
 			rd_kafka_assign(rk, l);
 	} else {
 		/* what was written out of these partitions is committed before another member gets them */
-		if (!g->broken && !rd_kafka_assignment_lost(rk) && !(g->closing && g->unreachable))
+		int lost = rd_kafka_assignment_lost(rk);
+
+		if (!g->broken && !lost && !(g->closing && g->unreachable))
 			group_checkpoint(g);
+		if (g->on_revoke)
+			g->on_revoke(g->ctx, l, lost || g->broken);
 		remove_parts(g, l);
 		g->awaiting = !coop;	/* eager: everything was revoked and an assignment follows */
 		if (coop)
@@ -149,17 +159,36 @@ commit(struct group *g, rd_kafka_topic_partition_list_t *l)
 	return err;
 }
 
+void
+group_start_at(struct group *g, const char *topic, int32_t partition, int64_t committed, int64_t start)
+{
+	struct part *p = find(g, topic, partition);
+
+	if (p) {
+		p->committed = committed;
+		p->next = start;
+	}
+}
+
 int
 group_checkpoint(struct group *g)
+{
+	if (g->broken || g->sync(g->ctx) < 0) {
+		g->broken = 1;
+		return -1;
+	}
+	return group_commit(g);
+}
+
+int
+group_commit(struct group *g)
 {
 	rd_kafka_topic_partition_list_t *l;
 	rd_kafka_resp_err_t err;
 	size_t i;
 
-	if (g->broken || g->sync(g->ctx) < 0) {
-		g->broken = 1;
+	if (g->broken)
 		return -1;
-	}
 	l = rd_kafka_topic_partition_list_new((int)g->n);
 	for (i = 0; i < g->n; i++)
 		if (g->p[i].next > g->p[i].committed)
@@ -167,7 +196,9 @@ group_checkpoint(struct group *g)
 	if (l->cnt > 0) {
 		/* a failed commit loses nothing: those messages are written and will be read again */
 		if ((err = commit(g, l)))
-			warnf("commit: %s (the messages since the last commit may be read again)", rd_kafka_err2str(err));
+			warnf("commit: %s (%s)", rd_kafka_err2str(err), g->on_assign ?
+			    "the chunks since the last commit are found in the spool when the partition is next assigned" :
+			    "the messages since the last commit may be read again");
 		g->unreachable = err == RD_KAFKA_RESP_ERR__TIMED_OUT;
 		for (i = 0; !err && i < g->n; i++)
 			g->p[i].committed = g->p[i].next > g->p[i].committed ? g->p[i].next : g->p[i].committed;

@@ -25,6 +25,11 @@ struct group {
 	int unreachable;	/* the last commit got no answer: the brokers are away */
 	int closing;
 	int (*sync)(void *ctx);	/* makes the outputs durable; -1 when they failed */
+	/* --spool: called with new partitions before they are assigned (may set their offsets;
+	 * -1: they cannot be taken safely), and with partitions being given up (lost: taken
+	 * away without a revoke, so nothing of them may be committed) */
+	int (*on_assign)(void *ctx, rd_kafka_topic_partition_list_t *l);
+	void (*on_revoke)(void *ctx, const rd_kafka_topic_partition_list_t *l, int lost);
 	void *ctx;
 	uint64_t commits, rebalances;
 };
@@ -36,6 +41,11 @@ void group_done_with(struct group *g, const char *topic, int32_t partition, int6
 void group_eof(struct group *g, const char *topic, int32_t partition);
 /* Syncs the outputs, then commits what they hold.  -1 when the outputs failed. */
 int group_checkpoint(struct group *g);
+/* Commits what group_done_with recorded, without syncing (the caller made it durable). */
+int group_commit(struct group *g);
+/* --spool: the partition's committed offset (-1: none) and where it starts instead; a
+ * start past the committed offset is committed by the next group_commit. */
+void group_start_at(struct group *g, const char *topic, int32_t partition, int64_t committed, int64_t start);
 /* Every assigned partition at its end (and no assignment pending): for -e. */
 int group_at_end(const struct group *g);
 /* "topic/partition lag ..." into buf (text) and json (members of an object). */

@@ -189,7 +189,7 @@ open_output(struct router *rt, struct output *o)
 		close(fd);
 		return broken(rt, o->path, "write error");
 	}
-	ob_init(&o->ob, fd, o->path, 0);
+	ob_init(&o->ob, fd, o->path, rt->bufsize);
 	o->ob.owned = 1;
 	o->open = 1;
 	return 0;

@@ -29,6 +29,7 @@ struct router {
 	struct outbuf rej;
 	int have_rejfile;
 	int broken;		/* an output failed: nothing more may be acknowledged */
+	size_t bufsize;		/* of each output's buffer; 0: OB_BUFSIZE */
 	uint64_t routed, unknowns, rejects;
 };
 
