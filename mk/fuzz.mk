@@ -117,7 +117,7 @@ LLVM_PROFILE_FILE=$(FUZZ_RUN)/cov/$(1).profraw FUZZ_KNOWN=',$(FUZZ_KNOWN_LIST)' 
 	$(FUZZ_COVBIN)/$(1) -runs=0 -max_len=$(FUZZ_BIGLEN) $$dirs >$(FUZZ_RUN)/cov/$(1).log 2>&1; \
 llvm-profdata merge -o $(FUZZ_RUN)/cov/$(1).profdata $(FUZZ_RUN)/cov/$(1).profraw && \
 echo "== $(1)" && llvm-cov report $(FUZZ_COVBIN)/$(1) -instr-profile=$(FUZZ_RUN)/cov/$(1).profdata \
-	$(FUZZ_COV_$(1)) | sed -n '1p;/^lib\|^cmd\|^TOTAL/p'
+	$(FUZZ_COV_$(1)) | grep -v '^-'
 endef
 
 fuzz-cov: $(FUZZ_NAMES:%=$(FUZZ_COVBIN)/%) fuzz-seeds

@@ -8,7 +8,8 @@
  *           {1, 2, 3, 5, 8, 64, 4095, 4096, 65536, all} (never more than asked or left);
  *   byte 2: bit 0: timeout_ms set (poll(2) before each read); bit 1: some reads fail with
  *           EINTR (retried); bit 2: one read fails with EINTR while sig_caught is set
- *           (LR_INTR; sig_caught cleared, then reading goes on).
+ *           (LR_INTR; sig_caught cleared, then reading goes on); bit 3: the stream is a memfd
+ *           opened with lr_open by its /proc/self/fd name, read by the kernel's read(2).
  * read(2) is replaced in this program (below) for one descriptor, so that the boundaries are
  * the same on every run of an input: a pipe's would depend on the scheduler.
  * Invariants:
@@ -21,6 +22,7 @@
  *   - after LR_EOF, LR_EOF again. */
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -113,7 +115,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	feed_len = size - 3;
 	feed_pos = 0;
 
-	lr_init_fd(&lr, fake_fd, "fuzz", maxline);
+	if (data[2] & 8) {
+		static int mfd = -1;
+		char path[64];
+
+		if (mfd < 0 && (mfd = memfd_create("fuzz_lineread", MFD_CLOEXEC)) < 0)
+			abort();
+		FUZZ_CHECK(ftruncate(mfd, 0) == 0 && pwrite(mfd, feed, feed_len, 0) == (ssize_t)feed_len, "memfd");
+		snprintf(path, sizeof path, "/proc/self/fd/%d", mfd);
+		FUZZ_CHECK(lr_open(&lr, path, maxline) == 0 && lr.owned, "lr_open(%s)", path);
+		intr_once = 0;	/* the kernel's reads: nothing injected */
+	} else {
+		lr_init_fd(&lr, fake_fd, "fuzz", maxline);
+	}
 	eff = lr.maxline;
 	if (data[2] & 1)
 		lr.timeout_ms = 1000;

@@ -1,7 +1,9 @@
 /* fuzz_schema: schema_parse (DESCRIBE TABLE ... FORMAT TabSeparated text) and schema_from_list
  * (ev2tsv -c "a,b:Int32,c:Nullable(Decimal(18,2))") on arbitrary text, under ASan and UBSan.
  *
- * The whole input is DESCRIBE text; the same bytes up to the first NUL are a -c list.  For each:
+ * The whole input is DESCRIBE text, given to schema_parse and, in a memfd, to schema_load (the
+ * same verdict, or its NUL-byte refusal); the same bytes up to the first NUL are a -c list.
+ * For each:
  *   - refused: a non-empty message; schema_free is safe on what is left;
  *   - accepted: at least one column; every name non-empty without tab, newline or NUL, and
  *     schema_find finds each column by its name (and nothing else by a name it does not have);
@@ -13,6 +15,8 @@
  *     \N) and tsvrow_canon of a line of empty fields stay within their bounds, with exactly
  *     ncol-1 tabs in the row. */
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "evrow.h"
 #include "schema.h"
@@ -225,6 +229,36 @@ list:
 	}
 }
 
+/* schema_load reads a file: the same bytes in a memfd, by its /proc/self/fd name; it must
+ * agree with schema_parse, except that it refuses a NUL byte */
+static void
+check_load(const char *text, size_t size, int parsed_ok, const struct schema *parsed)
+{
+	static int fd = -1;
+	char path[64], err[512];
+	struct schema sc;
+	int r;
+
+	if (fd < 0 && (fd = memfd_create("fuzz_schema", MFD_CLOEXEC)) < 0)
+		abort();
+	FUZZ_CHECK(ftruncate(fd, 0) == 0 && pwrite(fd, text, size, 0) == (ssize_t)size, "memfd");
+	snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+	err[0] = 0;
+	memset(&sc, 0, sizeof sc);	/* schema_load leaves *sc as it was when it fails before parsing */
+	r = schema_load(&sc, path, err, sizeof err);
+	if (memchr(text, 0, size)) {
+		FUZZ_CHECK(r < 0 && strstr(err, "NUL byte"), "schema_load of a NUL byte: %d (%s)", r, err);
+	} else {
+		FUZZ_CHECK((r == 0) == parsed_ok, "schema_load %s what schema_parse %s (%s)", r == 0 ? "accepts" : "refuses",
+		    parsed_ok ? "accepts" : "refuses", err);
+		if (r == 0)
+			same_schema(parsed, &sc, "schema_load");
+		else
+			FUZZ_CHECK(err[0] != 0, "schema_load refused without a message");
+	}
+	schema_free(&sc);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -237,8 +271,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_schema(&sc);
 		if (!has_nul)
 			roundtrip(&sc);
+		check_load(text, size, 1, &sc);
 	} else {
 		FUZZ_CHECK(err[0] != 0, "schema_parse refused without a message");
+		check_load(text, size, 0, NULL);
 	}
 	schema_free(&sc);
 	free(text);

@@ -12,7 +12,8 @@
  *     NUM_MAXTEXT per field beyond its input;
  *   - rejected: a non-empty reason; with values checked, everything the unchecked reader
  *     rejects is rejected too.
- * Output buffers are exactly tsvrow_bound bytes so ASan sees any overrun. */
+ * Output buffers are exactly tsvrow_bound bytes so ASan sees any overrun.
+ * Each line also goes through lib/tsv.c: tsv_unescape(tsv_escape(line)) is the line. */
 #include <string.h>
 
 #include "numconv.h"
@@ -132,6 +133,26 @@ canon(const struct schema *sc, int check, const char *line, size_t n, int again)
 	return w;
 }
 
+/* lib/tsv.c on the line as bytes: unescape(escape(x)) == x; needs_escape says whether escape
+ * changes anything; an escaped text holds no raw tab, newline, CR or NUL. */
+static void
+escape_roundtrip(const char *s, size_t n)
+{
+	char *e = malloc(2 * n + 1), *u;
+	size_t en = tsv_escape(e, s, n), i;
+	long un;
+
+	FUZZ_CHECK(en >= n && en <= 2 * n, "tsv_escape wrote %zu bytes for %zu", en, n);
+	FUZZ_CHECK(tsv_needs_escape(s, n) == (en != n), "tsv_needs_escape disagrees with tsv_escape");
+	for (i = 0; i < en; i++)
+		FUZZ_CHECK(e[i] != '\t' && e[i] != '\n' && e[i] != '\r' && e[i] != 0, "raw byte 0x%02x escaped", e[i]);
+	u = malloc(en + 1);
+	un = tsv_unescape(u, e, en);
+	FUZZ_CHECK(un == (long)n && memcmp(u, s, n) == 0, "tsv_unescape(tsv_escape(x)) != x");
+	free(u);
+	free(e);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -147,6 +168,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			nl = end;
 		n = (size_t)(nl - p);
 		line = fuzz_dup(p, n);
+		escape_roundtrip(line, n);
 		a = canon(&sa, 1, line, n, 1);
 		b = canon(&sa, 0, line, n, 1);
 		FUZZ_CHECK(a < 0 || b >= 0, "values checked accept what the field count rejects");
