@@ -1,7 +1,7 @@
 # tests/lib.sh: TAP helpers for the shell tests (sourced; prove reads the output).
 # Tests run with the suite's binaries first on PATH and CLICKHOUSE_URL set by scripts/with-clickhouse.
 set -u
-TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+TOP=${TOP_DIR:-$(cd "$(dirname "$0")/.." && pwd)}
 # A test that needs a server of its own (it looks at whole databases, or stops the server)
 # sets OWN_CLICKHOUSE=1 before sourcing this file: it is run again under its own private one.
 if [ "${OWN_CLICKHOUSE:-}" = 1 ] && [ "${_OWN_CLICKHOUSE_RUN:-}" != "$0" ]; then

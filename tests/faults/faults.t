@@ -10,6 +10,7 @@
 # changed) go to FAULTS_DIR/<date>-<seed>-<pid>/ (default run/faults; FAULTS_DIR/latest is the
 # newest); FAULTS_VERBOSE=1 shows the progress.
 OWN_CLICKHOUSE=1
+TOP_DIR=$(cd "$(dirname "$0")/../.." && pwd)
 . "$(dirname "$0")/../lib.sh"
 if [ ! -x "$TOP/tests/bin/kmock" ] || [ "$TOP/tests/faults/kmock.c" -nt "$TOP/tests/bin/kmock" ]; then
 	make -s -C "$TOP" tests/bin/kmock >&2 || { echo "Bail out! cannot build tests/bin/kmock"; exit 1; }
