@@ -58,7 +58,7 @@ cmap_put(struct cmap *m, const char *key, size_t n, uint32_t val, int *added)
 		grow(m);
 	for (j = h & (m->nslot - 1); m->slot[j].val; j = (j + 1) & (m->nslot - 1)) {
 		s = &m->slot[j];
-		if (s->hash == h && s->len == n && memcmp(m->arena + s->off, key, n) == 0) {
+		if (s->hash == h && s->len == n && (n == 0 || memcmp(m->arena + s->off, key, n) == 0)) {
 			*added = 0;
 			return s;
 		}

@@ -110,6 +110,7 @@ lr_next(struct linereader *lr, char **line, size_t *len)
 			*line = lr->buf + lr->beg;
 			*len = stop - lr->beg;
 			lr->beg = lr->scanned = nl ? stop + 1 : stop;
+			lr->unterminated = !nl;
 			lr->line_done = 1;
 			return LR_LINE;
 		}

@@ -23,6 +23,7 @@ struct linereader {
 	size_t beg, end, scanned;	/* unread bytes are buf[beg, end); no '\n' in [beg, scanned) */
 	int eof;
 	unsigned pieces;	/* LR_CHUNK pieces of the current line returned so far */
+	int unterminated;	/* the line just returned is the last and has no '\n' */
 	int line_done;		/* the last call ended a line: the next starts a new one */
 	uint64_t lineno;	/* number of the current line, from 1 */
 	uint64_t bytes;		/* bytes read so far */

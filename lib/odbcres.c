@@ -186,6 +186,7 @@ odbcres_value(struct odbcres *rs, size_t row, int col, const char **p, size_t *n
 	struct odbccol *c = &rs->col[col];
 	SQLLEN ind = c->ind[row];
 
+	*p = NULL, *n = 0;	/* a NULL has no text: callers may size buffers by n all the same */
 	if (ind == SQL_NULL_DATA)
 		return 0;
 	if (ind == SQL_NO_TOTAL || ind >= c->width)

@@ -254,6 +254,8 @@ schema_load(struct schema *sc, const char *path, char *err, size_t errlen)
 	ssize_t n;
 	int fd, r;
 
+	memset(sc, 0, sizeof *sc);	/* schema_free is safe after any failure */
+
 	if ((fd = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY | O_CLOEXEC)) < 0) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;

@@ -37,9 +37,9 @@ FUZZ_LIBA := $(FUZZ_OBJ)/libetl-fuzz.a
 FUZZ_LIBS_fuzz_json_oracle := -ljansson
 FUZZ_LIBS_fuzz_route := -ljansson
 # fuzz_route compiles kcat-split's route.c into itself (#include) to reach its static helpers
-FUZZ_DEPS_fuzz_route := cmd/kcat-split/route.c cmd/kcat-split/route.h
+FUZZ_DEPS_fuzz_route := cmd/kcat-split/route.c cmd/kcat-split/route.h $(FUZZ_DIR)/jansson_diff.h
 FUZZ_DEPS_fuzz_evrow := $(FUZZ_OBJ)/sa_describe.h
-FUZZ_DEPS_fuzz_json_oracle := $(FUZZ_OBJ)/sa_describe.h
+FUZZ_DEPS_fuzz_json_oracle := $(FUZZ_OBJ)/sa_describe.h $(FUZZ_DIR)/jansson_diff.h
 
 fuzz: $(FUZZ_BINS)
 

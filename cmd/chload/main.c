@@ -115,7 +115,9 @@ committed(void)
 {
 	char err[1024];
 
-	if (opt.state && state_write(&state, ld.done_line, err, sizeof err) < 0)
+	/* never backwards: lines the state file already counts stay counted */
+	if (opt.state && state_write(&state, ld.done_line > (uint64_t)opt.skip ? ld.done_line :
+	    (uint64_t)opt.skip, err, sizeof err) < 0)
 		fatal(EXIT_TROUBLE, "--state %s", err);
 	if (progress_due(&prog))
 		report();
@@ -190,6 +192,12 @@ load_stream(struct linereader *lr)
 			batch_reject_more(rb, line, len, r == LR_LINE);
 			continue;
 		}
+		if (opt.state && r == LR_LINE && lr->unterminated && !lr->pieces) {
+			/* a writer cut off mid-line looks just like this: the rest may come on the rerun */
+			warnf("%s: line %llu has no newline at the end of the input: not loaded, not counted "
+			    "done (--state)", lr->name, (unsigned long long)lineno + 1);
+			return EXIT_TROUBLE;
+		}
 		if (++lineno <= (uint64_t)opt.skip) {
 			ld.done_line = lineno;
 			continue;
@@ -243,14 +251,16 @@ main(int argc, char *argv[])
 		st = load_stream(&lr);
 		lr_close(&lr);
 	}
+	if (opt.state && lineno < (uint64_t)opt.skip && st == 0) {
+		warnf("%s: the input has %llu lines, fewer than the %lld the state file says are done: "
+		    "not the input of that run?", opt.state, (unsigned long long)lineno, opt.skip);
+		st = EXIT_TROUBLE;
+	}
 	if (opt.shards)
 		st = shard_end(&sl, st);
 	/* what was read is sent, also after a signal or a bad input: upstream cannot give it again */
 	else if ((st == 0 || st > 128 || (st == EXIT_TROUBLE && !ld.batches && b.rows)) && (fin = commit()) != 0)
 		st = fin;
-	if (opt.state && lineno < (uint64_t)opt.skip)
-		warnf("%s: the input has %llu lines, fewer than the %lld the state file says are done", opt.state,
-		    (unsigned long long)lineno, opt.skip);
 	if (ob_close(&rej) < 0) {
 		warnf("%s: write error:", rej.name);
 		st = EXIT_TROUBLE;

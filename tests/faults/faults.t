@@ -50,6 +50,7 @@ if [ -n "$with_kafka" ]; then
 	diag "$(date +%T) done"
 fi
 
+[ "$kafka" = skip ] && [ -z "$without" ] && skip_all "Kafka not available (scripts/with-kafka exit 3)"
 # one line per scenario: name faults target lost changed dups tally stuck status note
 for s in $(tr , ' ' <<<"$scen"); do
 	if [ "$kafka" = skip ] && grep -qxE 'stream|stages|fifo' <<<"$s"; then
