@@ -26,15 +26,27 @@ is "$lines" 100000 "100,000 rows to load"
 
 # chload on part P, in the background: $! is chload itself, which kill -9 must hit
 load() { exec chload -q -n 1000 --state "$T/$1.state" --shards "$NODES" -t ${TABLE}_local "$T/$1" 2>>"$T/err"; }
+# the kill falls a random 0-40 ms after the state file shows a new round in: however fast
+# the machine, the run is in the middle of its load and has done some of it
+done_line() { sed -n 's/^done_line = //p' "$T/$1.state" 2>/dev/null; }
+wait_progress() {	# part, pid, line the run started from
+	local i=0
+	while [ $i -lt 2000 ] && kill -0 "$2" 2>/dev/null; do
+		[ "$(done_line "$1")" != "$3" ] && return 0
+		sleep 0.005; i=$((i + 1))
+	done
+	return 1
+}
 kills=0 runs=0 resumed_at=
 for p in part00 part01 part02 part03; do
 	while :; do
 		runs=$((runs + 1))
-		[ -r "$T/$p.state" ] && resumed_at="$resumed_at $(sed -n 's/^done_line = //p' "$T/$p.state")"
+		start=$(done_line $p)
+		[ -n "$start" ] && resumed_at="$resumed_at $start"
 		(load $p) &
 		pid=$!
-		if [ "$kills" -lt "$KILLS" ]; then
-			sleep "0.$(printf '%02d' $((RANDOM % 30 + 5)))"
+		if [ "$kills" -lt "$KILLS" ] && wait_progress $p $pid "$start"; then
+			sleep "0.0$(printf '%02d' $((RANDOM % 40)))"
 			kill -9 $pid 2>/dev/null && kills=$((kills + 1))
 		fi
 		wait $pid 2>/dev/null	# no "Killed" from bash
