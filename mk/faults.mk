@@ -1,5 +1,5 @@
-# mk/faults.mk: the fault-injection suite (tests/faults/run, TAP in tests/faults/faults.t).
-#	make check-faults		the default run (CI size: 22 faults, about 5 minutes)
+# mk/faults.mk: the fault-injection suite (tests/faults/run, TAP in tests/faults.t).
+#	make check-faults		the default run (22 faults, about 5 minutes; also in make check)
 #	make check-faults-long		FAULTS_LONG=1: 105 faults over more data (25-30 minutes)
 #	make check-faults FAULTS_SEED=N	replay a run: the seed is printed at the start of each
 #	make check-faults FAULTS_SCENARIOS=batch,mock	only these (stream stages batch mock; fifo:
@@ -25,7 +25,7 @@ units: tests/bin/kmock
 check-faults:
 	sh scripts/deps all
 	$(MAKE) all tests/bin/kmock
-	FAULTS_VERBOSE=$${FAULTS_VERBOSE:-1} prove -v tests/faults/faults.t
+	FAULTS_VERBOSE=$${FAULTS_VERBOSE:-1} prove -v tests/faults.t
 
 check-faults-long:
 	$(MAKE) check-faults FAULTS_LONG=1

@@ -4,14 +4,14 @@
 # stages, ClickHouse and the Kafka broker stopped or killed, and Kafka protocol errors, at random
 # moments; each stage is run again as README.md and the man pages say.  No row may be lost or
 # changed and no load may stay stuck; duplicates are counted per fault (see the diagnostics).
-# The default run is CI's (22 faults, about 5 minutes); make check-faults-long runs 105.
+# The default run is part of make check (22 faults, about 5 minutes); make check-faults-long
+# runs 105.
 # FAULTS_SEED=N replays a run; FAULTS_SCENARIOS=stream,stages,batch,mock picks some (fifo: the
 # FIFO mode, not in the default list); each run's logs, report and evidence (the rows lost or
 # changed) go to FAULTS_DIR/<date>-<seed>-<pid>/ (default run/faults; FAULTS_DIR/latest is the
 # newest); FAULTS_VERBOSE=1 shows the progress.
 OWN_CLICKHOUSE=1
-TOP_DIR=$(cd "$(dirname "$0")/../.." && pwd)
-. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/lib.sh"
 if [ ! -x "$TOP/tests/bin/kmock" ] || [ "$TOP/tests/faults/kmock.c" -nt "$TOP/tests/bin/kmock" ]; then
 	make -s -C "$TOP" tests/bin/kmock >&2 || { echo "Bail out! cannot build tests/bin/kmock"; exit 1; }
 fi
