@@ -208,6 +208,23 @@ group_commit(struct group *g)
 	return 0;
 }
 
+#define NUDGE_WAIT_MS 100	/* the brokers are away when it takes longer: no matter */
+
+void
+group_nudge_fetchers(struct group *g)
+{
+	rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new((int)g->n);
+	size_t i;
+
+	for (i = 0; i < g->n; i++)	/* offsets_for_times: one request per leader, all at once */
+		if (!g->p[i].eof)
+			rd_kafka_topic_partition_list_add(l, g->p[i].topic, g->p[i].partition)->offset = -1;
+	if (l->cnt > 0)
+		(void)rd_kafka_offsets_for_times(g->rk, l, NUDGE_WAIT_MS);
+	g->nudges += l->cnt > 0;
+	rd_kafka_topic_partition_list_destroy(l);
+}
+
 int
 group_at_end(const struct group *g)
 {

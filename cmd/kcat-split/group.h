@@ -31,7 +31,7 @@ struct group {
 	int (*on_assign)(void *ctx, rd_kafka_topic_partition_list_t *l);
 	void (*on_revoke)(void *ctx, const rd_kafka_topic_partition_list_t *l, int lost);
 	void *ctx;
-	uint64_t commits, rebalances;
+	uint64_t commits, rebalances, nudges;
 };
 
 /* Sets the rebalance callback on conf; g lives as long as the consumer. */
@@ -46,6 +46,12 @@ int group_commit(struct group *g);
 /* --spool: the partition's committed offset (-1: none) and where it starts instead; a
  * start past the committed offset is committed by the next group_commit. */
 void group_start_at(struct group *g, const char *topic, int32_t partition, int64_t committed, int64_t start);
+/* Wakes the fetchers of the partitions not at their end.  librdkafka 2.0 stops fetching a
+ * partition whose queue is over queued.max.messages.kbytes and looks again only when its broker
+ * thread wakes up: after up to a second, or at once on a request to that broker.  A consumer
+ * that drains the queue faster than that (kcat-split does, by far) would wait most of the time;
+ * a watermark query is such a request, and costs a round trip. */
+void group_nudge_fetchers(struct group *g);
 /* Every assigned partition at its end (and no assignment pending): for -e. */
 int group_at_end(const struct group *g);
 /* "topic/partition lag ..." into buf (text) and json (members of an object). */

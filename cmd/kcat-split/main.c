@@ -22,7 +22,11 @@
 #include "sig.h"
 #include "spool.h"
 
-static const char *const defaults[] = { "auto.offset.reset", "earliest", NULL };
+/* queued.max.messages.kbytes: librdkafka 2.0's 64 MiB fetch queue was most of our memory; with
+ * group_nudge_fetchers a smaller one costs no speed */
+static const char *const defaults[] = {
+	"auto.offset.reset", "earliest", "queued.max.messages.kbytes", "16384", NULL
+};
 /* set here, after the user's properties: the commit protocol depends on them */
 static const char *const locked[] = {
 	"enable.auto.commit", "enable.auto.offset.store", "enable.partition.eof", NULL
@@ -180,17 +184,24 @@ take_message(const rd_kafka_message_t *m)
 	return 1;
 }
 
+#define NUDGE_AFTER 1000	/* a trickle of messages does not stall: no nudge for it */
+#define NUDGE_POLL_MS 5
+
 static void
 consume(int eof_exit, long long commit_every, double commit_s)
 {
 	double next_commit = now_seconds() + commit_s;
 	long long since = 0;	/* messages since the last checkpoint */
+	long long burst = 0;	/* messages since the queue was last empty */
 
 	while (kafka_stop_level() == STOP_NO && !trouble && !rt.broken && !sp.broken && !grp.broken &&
 	    !kafkalog_fatal()) {
-		rd_kafka_message_t *m = rd_kafka_consumer_poll(grp.rk, 100);
+		rd_kafka_message_t *m = rd_kafka_consumer_poll(grp.rk, burst ? NUDGE_POLL_MS : 100);
 		int quiet = !m || m->err || (messages & 0x3ff) == 0;	/* time to look at the clock */
 
+		if (!m && burst >= NUDGE_AFTER)	/* drained a full queue: see group_nudge_fetchers */
+			group_nudge_fetchers(&grp);
+		burst = m ? burst + 1 : 0;
 		if (m) {
 			since += take_message(m);
 			rd_kafka_message_destroy(m);
