@@ -10,6 +10,7 @@
 struct tsvrow {
 	const struct schema *sc;
 	int check_values;	/* 0: only the number of fields, CR and empty lines are checked */
+	int null_as_empty;	/* \N in a String column that is not Nullable: '' (else a reject) */
 	char reason[256];
 };
 

@@ -10,7 +10,7 @@
 
 struct options {
 	long long rows, bytes, seconds, skip, retries, timeout, interval, maxline;
-	int gzip, quiet, check, sync;
+	int gzip, quiet, check, sync, null_as_empty;
 	const char *table, *schema, *rejects, *stats, *pwfile, *shards, *key, *state;
 };
 

@@ -14,8 +14,8 @@
 #include "progress.h"
 #include "sig.h"
 
-struct options opt = { 100000, 16 << 20, 0, 0, 8, 300, -1, LR_MAXLINE, 0, 0, 1, 0, NULL, NULL, NULL, NULL, NULL,
-	NULL, NULL, NULL };
+struct options opt = { .rows = 100000, .bytes = 16 << 20, .retries = 8, .timeout = 300, .interval = -1,
+	.maxline = LR_MAXLINE, .check = 1 };
 struct chconf cc;
 struct loader ld;
 struct shardload sl;
@@ -30,7 +30,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: %s -t db.table [-r rejects] [-n rows] [-B bytes] [-T seconds] [-z] [--skip N]\n"
 	    "       [--state F] [--shards nodes [--shard-key col]] [--sync] [--retries N] [--timeout S]\n"
-	    "       [-s schema.tsv] [--no-check] [--url URL] [--user U] [--password-file F] [-P seconds]\n"
+	    "       [-s schema.tsv] [--no-check] [--null-as-empty] [--url URL] [--user U] [--password-file F] [-P seconds]\n"
 	    "       [--stats-json F] [-q] [file ...]\n", argv0);
 	exit(EXIT_TROUBLE);
 }
@@ -42,7 +42,7 @@ parse_options(int argc, char *argv[])
 		{ "table", 1, NULL, 't' }, { "rejects", 1, NULL, 'r' }, { "rows", 1, NULL, 'n' },
 		{ "bytes", 1, NULL, 'B' }, { "seconds", 1, NULL, 'T' }, { "gzip", 0, NULL, 'z' },
 		{ "skip", 1, NULL, 'k' }, { "retries", 1, NULL, 'R' }, { "timeout", 1, NULL, 'O' },
-		{ "schema", 1, NULL, 's' }, { "no-check", 0, NULL, 'C' }, { "url", 1, NULL, 'U' },
+		{ "schema", 1, NULL, 's' }, { "no-check", 0, NULL, 'C' }, { "null-as-empty", 0, NULL, 'E' }, { "url", 1, NULL, 'U' },
 		{ "user", 1, NULL, 'u' }, { "password-file", 1, NULL, 'W' }, { "progress", 1, NULL, 'P' },
 		{ "stats-json", 1, NULL, 'J' }, { "max-line", 1, NULL, 'L' }, { "quiet", 0, NULL, 'q' },
 		{ "shards", 1, NULL, 'S' }, { "cluster-nodes", 1, NULL, 'S' }, { "shard-key", 1, NULL, 'K' },
@@ -63,6 +63,7 @@ parse_options(int argc, char *argv[])
 		case 'O': opt.timeout = flag_number("--timeout", optarg, 1, 86400); break;
 		case 's': opt.schema = optarg; break;
 		case 'C': opt.check = 0; break;
+		case 'E': opt.null_as_empty = 1; break;
 		case 'U': free(cc.url); cc.url = xstrdup(optarg); break;
 		case 'u': free(cc.user); cc.user = xstrdup(optarg); break;
 		case 'W': opt.pwfile = optarg; break;

@@ -149,7 +149,7 @@ setup(struct schema *sc)
 	load_schema(sc, quoted);
 	snprintf(query_text, sizeof query_text, "INSERT INTO %s FORMAT TabSeparated", quoted);
 	ld.table = opt.table, ld.query = query_text, ld.gzip = opt.gzip, ld.retries = (int)opt.retries;
-	tr.sc = sc, tr.check_values = opt.check;
+	tr.sc = sc, tr.check_values = opt.check, tr.null_as_empty = opt.null_as_empty;
 	if (!opt.shards)
 		return;
 	check_engine();
