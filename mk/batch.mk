@@ -1,6 +1,6 @@
 # mk/batch.mk: the batch path, Hive tables to ClickHouse dm.* (scripts/batch-load does the work;
 # sql/batch-etl.tsv says what it does to each table).
-#	make batch		every table of sql/batch-etl.tsv, one after the other
+#	make batch		every table of sql/batch-etl.tsv, BATCH_JOBS (2) at a time
 #	make load-TABLE		one table
 #	make hive-source	the embedded SQLite stand-in for Hive ($(HIVE_SOURCE))
 # From cron (no terminal needed; progress lines are plain, every BATCH_PROGRESS seconds):

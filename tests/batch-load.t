@@ -110,6 +110,32 @@ is "$?" 2 "columns not matching the target: exit 2"
 grep -q "source columns (less drop_columns) are" "$T/err"
 ok $? "... saying which columns differ"
 is "$(digest dm_v_as_djk_info)" "$before" "... and the table keeps its rows ($before)"
+# two tables at a time (BATCH_JOBS), and a TERM in the middle: the loads under way finish, no
+# new one starts, exit 143; each table has its old rows or its new ones, no staging table stays
+tables=$("$TOP/scripts/batch-load" --list)
+for t in $tables; do echo "$t $(digest "$t")"; done >"$T/digests"
+ch "INSERT INTO dm.pri_star_info SELECT * FROM dm.pri_star_info LIMIT 1"	# an old state to tell apart
+perturbed=$(digest pri_star_info)
+BATCH_JOBS=2 "$TOP/scripts/batch-load" $tables >"$T/report2" 2>"$T/err2" &
+pid=$!
+wait_for 30 sh -c 'ls -d "$BATCH_DIR"/work.*/*/ >/dev/null 2>&1'	# a load has started
+kill -TERM $pid
+wait $pid
+is "$?" 143 "batch-load TERMed: exit 143 when the loads under way are done"
+n=$(grep -c ' loaded$' "$T/report2")
+check "it finished the loads under way ($n) and started no more" test "$n" -ge 1 -a "$n" -lt 10
+same=0
+for t in $tables; do
+	[ "$t" != pri_star_info ] && [ "$t $(digest "$t")" = "$(grep "^$t " "$T/digests")" ] && same=$((same + 1))
+done
+is "$same" 9 "the other tables, loaded again or not, hold the rows of the source"
+want=$perturbed
+grep -q '^batch-load: pri_star_info: .* loaded$' "$T/report2" && want=$(grep '^pri_star_info ' "$T/digests" | cut -d' ' -f2-)
+is "$(digest pri_star_info)" "$want" "pri_star_info: its new rows if its load ran, else exactly its old ones"
+is "$(ch "SELECT count() FROM system.tables WHERE database = 'dm' AND endsWith(name, '__new')")" 0 \
+    "no staging table left behind"
+grep -v '^[a-z_]*: ' "$T/err2" | head -3 | sed 's/^/# unprefixed: /'
+
 ls "$BATCH_DIR" | grep -q '^work\.' && diag "work directories left in $BATCH_DIR"
 is "$(ls "$BATCH_DIR" | grep -c '^work\.')" 0 "no work directory left behind"
 

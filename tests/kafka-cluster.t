@@ -34,10 +34,6 @@ router() {
 		"${KX[@]}" cl 2>>"$T/r$1.err" &
 	rpid[$1]=$!
 }
-wait_for() {	# wait_for SECONDS CMD...: until CMD succeeds
-	local i=0
-	while ! "${@:2}"; do i=$((i + 1)); [ $i -ge $(($1 * 10)) ] && return 1; sleep 0.1; done
-}
 parts() { grep -o '"cl/[0-9]*"' "$T/r$1.stats" 2>/dev/null | tr -d '"' | sort -t/ -k2n | paste -sd' '; }
 # the routers I... hold K partitions each, none twice, 12 in all
 split_is() {

@@ -22,10 +22,6 @@ rows() { for t in $(ddl tables stream); do printf '%s\t%s\t%s\n' "$t" "$(ch "SEL
 # the messages kcat-split has counted so far in a pipeline's work dir
 consumed() { sed -n 's/.*"count":\([0-9]*\),.*/\1/p' "$1/log/kcat-split.stats" 2>/dev/null || echo 0; }
 assigned() { grep -q '"lag":{"' "$1/log/kcat-split.stats" 2>/dev/null; }
-wait_for() {	# wait_for SECONDS CMD...: until CMD succeeds
-	local i=0
-	while ! "${@:2}"; do i=$((i + 1)); [ $i -ge $(($1 * 10)) ] && return 1; sleep 0.1; done
-}
 both_assigned() { assigned "$T/wa" && assigned "$T/wb"; }
 all_consumed() { [ $(($(consumed "$T/wa") + $(consumed "$T/wb"))) -ge "$N" ]; }
 a_is_busy() { [ "$(consumed "$T/wa")" -gt 5000 ]; }

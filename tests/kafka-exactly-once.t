@@ -77,10 +77,6 @@ loader() {
 	lpid=$!
 }
 assigned() { grep -q '"lag":{"' "$T/r$1.stats" 2>/dev/null; }
-wait_for() {	# wait_for SECONDS CMD...: until CMD succeeds
-	local i=0
-	while ! "${@:2}"; do i=$((i + 1)); [ $i -ge $(($1 * 10)) ] && return 1; sleep 0.1; done
-}
 # the chunks of the spool as "partition a b where" lines, where = ready or done
 chunks() {
 	local d

@@ -18,6 +18,15 @@ ok() {	# ok CONDITION-STATUS NAME: ok $? "name" after a command, or use check
 	_n=$((_n + 1))
 	if [ "$1" -eq 0 ]; then echo "ok $_n - $2"; else echo "not ok $_n - $2"; _failed=$((_failed + 1)); fi
 }
+wait_for() {	# wait_for SECONDS CMD...: until CMD succeeds (1 when it never did)
+	_wf_n=$(($1 * 10))
+	shift
+	until "$@"; do
+		_wf_n=$((_wf_n - 1))
+		[ "$_wf_n" -le 0 ] && return 1
+		sleep 0.1
+	done
+}
 check() {	# check NAME CMD...: passes when CMD exits 0
 	_name=$1; shift
 	if "$@"; then ok 0 "$_name"; else ok 1 "$_name"; fi
