@@ -65,6 +65,12 @@ lr_fill(struct linereader *lr)
 		lr->buf = xrealloc(lr->buf, ncap);
 		lr->cap = ncap;
 	}
+	if (lr->idle) {	/* a read that would wait: what was made of the input so far goes out first */
+		struct pollfd pfd = { .fd = lr->fd, .events = POLLIN };
+
+		if (poll(&pfd, 1, 0) == 0)
+			lr->idle(lr->idle_ctx);
+	}
 	if (lr->timeout_ms > 0) {
 		struct pollfd pfd = { .fd = lr->fd, .events = POLLIN };
 		int pr = poll(&pfd, 1, lr->timeout_ms);

@@ -28,6 +28,10 @@ struct linereader {
 	uint64_t lineno;	/* number of the current line, from 1 */
 	uint64_t bytes;		/* bytes read so far */
 	int timeout_ms;		/* > 0: wait at most this long for input, then LR_TIMEOUT */
+	/* called before a read that would have to wait (a pipe or FIFO with nothing in it yet), so
+	 * that a filter can pass on what it holds: a trickle of input is not kept back */
+	void (*idle)(void *ctx);
+	void *idle_ctx;
 };
 
 #define LR_BUFSIZE (1u << 20)

@@ -80,4 +80,11 @@ PY
 ev2tsv -q -s "$S" -r "$T/fz.rej" "$T/fuzz.jsonl" >"$T/fz.out"; st=$?
 check "mutated input: exit 0 or 1, not a crash (got $st)" test "$st" -le 1
 is "$(( $(wc -l <"$T/fz.out") + $(wc -l <"$T/fz.rej") ))" 3000 "mutated input: every line is a row or a reject"
+# a pipe that stays open: the rows so far go out before ev2tsv waits for more (a live stream's
+# trickle reaches chload -T, and ClickHouse, without waiting for a full buffer)
+{ echo '{"uid":"first"}'; sleep 3; echo '{"uid":"second"}'; } | ev2tsv -q -c uid >"$T/trickle.out" &
+wait_for 2 grep -q first "$T/trickle.out"
+ok $? "a row is written out while the input stays open"
+wait
+is "$(paste -sd, "$T/trickle.out")" "first,second" "and the rest at the end"
 done_testing

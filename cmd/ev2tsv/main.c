@@ -43,6 +43,15 @@ reject_done(void)
 	}
 }
 
+/* lr.idle: the rows so far go to the loader before we wait for more input */
+static void
+flush_rows(void *ctx)
+{
+	(void)ctx;
+	if (ob_flush(&out) < 0)
+		ob_fatal(&out);
+}
+
 static void
 convert_line(struct evrow *ev, const struct linereader *lr, const char *line, size_t len)
 {
@@ -159,6 +168,7 @@ main(int argc, char *argv[])
 			status = EXIT_TROUBLE;
 			continue;
 		}
+		lr.idle = flush_rows;
 		r = convert_stream(&ev, &lr);
 		if (r < 0) {
 			warnf("%s: read error:", lr.name);
