@@ -27,8 +27,12 @@ conv_int(const char *s, size_t n, int bits, int is_unsigned, char *dst, size_t *
 	for (; i < n; i++) {
 		if (!ISDIGIT(s[i]))
 			return "not an integer";
-		if (v > (limit - (uint64_t)(s[i] - '0')) / 10)
+		if (v > (limit - (uint64_t)(s[i] - '0')) / 10) {
+			while (++i < n)	/* "12345678901x" is no integer at all, not a big one */
+				if (!ISDIGIT(s[i]))
+					return "not an integer";
 			return "integer out of range";
+		}
 		v = v * 10 + (uint64_t)(s[i] - '0');
 	}
 	if (neg && is_unsigned && v != 0)

@@ -34,6 +34,16 @@ integer(const char *in, int bits, int u, const char *want)
 		is_str(buf, n, want, in);
 }
 
+static void
+int_reason(const char *in, int bits, const char *want)
+{
+	char buf[NUM_MAXTEXT];
+	size_t n = 0;
+	const char *why = conv_int(in, strlen(in), bits, 0, buf, &n);
+
+	ok(why && strcmp(why, want) == 0, "int '%s': %s (got %s)", in, want, why ? why : "accepted");
+}
+
 int
 main(void)
 {
@@ -88,5 +98,7 @@ main(void)
 	integer("", 32, 0, NULL);
 	integer(" 5", 32, 0, NULL);
 	integer("99999999999999999999999", 64, 0, NULL);
+	int_reason("12345678901x", 32, "not an integer");
+	int_reason("12345678901", 32, "integer out of range");
 	return tap_done();
 }
