@@ -2,12 +2,7 @@
 # kprod and kcat-split on a real broker: byte-identical round trips with Debian's kcat, keys,
 # size rejects, routing by eventType, reject records, secrets, and kcat-split without Kafka.
 . "$(dirname "$0")/lib.sh"
-if [ -z "${KAFKA_RUN_DIR:-}" ]; then	# run the body under a private broker
-	"$TOP/scripts/with-kafka" bash "$0" "$@"
-	rc=$?
-	[ $rc = 3 ] && skip_all "Kafka not available (scripts/with-kafka exit 3)"
-	exit $rc
-fi
+under_kafka 1 "$@"	# the body runs under a private broker
 B=$KAFKA_BROKERS
 topic() { kafka-server topic "$KAFKA_RUN_DIR" "$@" >/dev/null; }
 consume() { kcat -b "$B" -C -e -q -t "$@"; }

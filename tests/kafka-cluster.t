@@ -8,12 +8,7 @@
 # tally --clickhouse, and the spool's chunks tile every partition exactly.
 OWN_CLICKHOUSE=1	# it truncates the stream tables
 . "$(dirname "$0")/lib.sh"
-if [ -z "${KAFKA_RUN_DIR:-}" ]; then	# a private cluster of three brokers
-	"$TOP/scripts/with-kafka" -n 3 bash "$0" "$@"
-	rc=$?
-	[ $rc = 3 ] && skip_all "Kafka not available (scripts/with-kafka exit 3)"
-	exit $rc
-fi
+under_kafka 3 "$@"	# the body runs under a private cluster of three brokers
 [ -n "${CLICKHOUSE_URL:-}" ] || skip_all "no ClickHouse: run under scripts/with-clickhouse"
 [ -n "${KEEP_TMP:-}" ] && trap 'echo "# kept $T"' EXIT	# for a post-mortem
 N=40000

@@ -5,12 +5,7 @@
 # Then: a second run reads nothing new; one kcat-split is kill -9'd and restarted as
 # kcat-split(1) says (nothing lost, the duplicates counted); the spool variant.
 . "$(dirname "$0")/lib.sh"
-if [ -z "${KAFKA_RUN_DIR:-}" ]; then	# run the body under a private broker
-	"$TOP/scripts/with-kafka" bash "$0" "$@"
-	rc=$?
-	[ $rc = 3 ] && skip_all "Kafka not available (scripts/with-kafka exit 3)"
-	exit $rc
-fi
+under_kafka 1 "$@"	# the body runs under a private broker
 [ -n "${CLICKHOUSE_URL:-}" ] || skip_all "no ClickHouse: run under scripts/with-clickhouse"
 N=100000
 KX=(-X session.timeout.ms=6000 -P 1 --commit-ms 200)	# a dead member is noticed in seconds

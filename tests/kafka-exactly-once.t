@@ -10,12 +10,7 @@
 # chload batch a loader kill may send again (into plain MergeTree it would be a duplicate: see
 # kcat-split(1)); the chunks of the spool must tile every partition exactly.
 . "$(dirname "$0")/lib.sh"
-if [ -z "${KAFKA_RUN_DIR:-}" ]; then	# 1. a private broker
-	"$TOP/scripts/with-kafka" bash "$0" "$@"
-	rc=$?
-	[ $rc = 3 ] && skip_all "Kafka not available (scripts/with-kafka exit 3)"
-	exit $rc
-fi
+under_kafka 1 "$@"	# 1. a private broker
 if [ -z "${EO_ZOOKEEPER:-}" ]; then	# 2. a private ZooKeeper and a ClickHouse that uses it
 	[ -r /usr/share/java/zookeeper.jar ] || skip_all "no ZooKeeper (scripts/deps test installs it)"
 	zk=$(zookeeper-server start "$T/zk") || { echo "Bail out! ZooKeeper did not start"; exit 1; }

@@ -3,12 +3,7 @@
 # resume from, and after the resume every line in the topic), kprod interrupted, kcat-split's
 # reader gone and its broker gone.  A crash may repeat messages, never lose one.
 . "$(dirname "$0")/lib.sh"
-if [ -z "${KAFKA_RUN_DIR:-}" ]; then	# run the body under a private broker
-	"$TOP/scripts/with-kafka" bash "$0" "$@"
-	rc=$?
-	[ $rc = 3 ] && skip_all "Kafka not available (scripts/with-kafka exit 3)"
-	exit $rc
-fi
+under_kafka 1 "$@"	# the body runs under a private broker
 B=$KAFKA_BROKERS
 topic() { kafka-server topic "$KAFKA_RUN_DIR" "$@" >/dev/null; }
 consume() { kcat -b "$B" -C -e -q -t "$@"; }

@@ -49,6 +49,17 @@ same_file() {	# same_file GOT WANT NAME: files equal, a diff on failure
 }
 diag() { echo "# $*"; }
 skip_all() { echo "1..0 # SKIP $*"; exit 0; }
+# under_kafka BROKERS ARGS...: run this test again under a private Kafka of BROKERS brokers
+# (scripts/with-kafka), unless it runs under one already; "skip" when Kafka cannot be had
+under_kafka() {
+	[ -n "${KAFKA_RUN_DIR:-}" ] && return 0
+	_uk_n=$1
+	shift
+	"$TOP/scripts/with-kafka" -n "$_uk_n" bash "$0" "$@"
+	_uk_rc=$?
+	[ "$_uk_rc" = 3 ] && skip_all "Kafka not available (scripts/with-kafka exit 3)"
+	exit "$_uk_rc"
+}
 done_testing() { echo "1..$_n"; [ "$_failed" -eq 0 ]; }
 
 # ch SQL: run a query on the test server, TabSeparated out; fails on an HTTP error
