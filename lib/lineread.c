@@ -141,3 +141,28 @@ lr_next(struct linereader *lr, char **line, size_t *len)
 			return r;
 	}
 }
+
+int
+lr_each(char *const *paths, int n, size_t maxline, int (*each)(struct linereader *, void *), void *ctx)
+{
+	struct linereader lr;
+	int i, r, status = 0;
+
+	for (i = 0; i == 0 || i < n; i++) {
+		const char *path = i < n ? paths[i] : "-";
+
+		if (lr_open(&lr, path, maxline) < 0) {
+			warnf("%s:", path);
+			status = -1;
+			continue;
+		}
+		if ((r = each(&lr, ctx)) < 0) {
+			warnf("%s: read error:", lr.name);
+			status = -1;
+		}
+		lr_close(&lr);
+		if (r > 0)
+			break;
+	}
+	return status;
+}

@@ -43,5 +43,9 @@ void lr_init_fd(struct linereader *lr, int fd, const char *name, size_t maxline)
 /* Line without its '\n'; a missing final newline still gives the last line. */
 int lr_next(struct linereader *lr, char **line, size_t *len);
 void lr_close(struct linereader *lr);
+/* each(lr, ctx) over the files paths[0, n) in turn (none: standard input; "-" is it too), each
+ * opened with maxline; each returns 0 at the end of the file, -1 on a read error, 1 to stop
+ * (a signal).  A file that cannot be opened or read is reported and skipped: -1 then, else 0. */
+int lr_each(char *const *paths, int n, size_t maxline, int (*each)(struct linereader *, void *), void *ctx);
 
 #endif

@@ -157,8 +157,9 @@ merge_line(const struct linereader *lr, const char *line, size_t len)
 
 /* Returns -1 on a read error, 1 when a signal stopped it, 0 at end of input. */
 static int
-merge_stream(struct linereader *lr)
+merge_stream(struct linereader *lr, void *ctx)
 {
+	(void)ctx;
 	char *line;
 	size_t len;
 	int r;
@@ -190,9 +191,8 @@ main(int argc, char *argv[])
 		{ "keep-empty", no_argument, NULL, 'E' }, { "rejects", required_argument, NULL, 'r' },
 		{ "quiet", no_argument, NULL, 'q' }, { "help", no_argument, NULL, 'h' }, { 0, 0, 0, 0 }
 	};
-	struct linereader lr;
 	const char *rej_path = NULL;
-	int c, i, r = 0, quiet = 0, status = EXIT_ALLGOOD;
+	int c, quiet = 0, status = EXIT_ALLGOOD;
 
 	setprogname(argv[0]);
 	while ((c = getopt_long(argc, argv, "f:r:qh", longopts, NULL)) != -1) {
@@ -209,23 +209,8 @@ main(int argc, char *argv[])
 	ob_init(&out, 1, "<stdout>", 0);
 	rejects_open(&rej, rej_path);
 	cmerge_init(&cm);
-	for (i = optind; i == optind || i < argc; i++) {
-		const char *path = i < argc ? argv[i] : "-";
-
-		if (lr_open(&lr, path, 0) < 0) {
-			warnf("%s:", path);
-			status = EXIT_TROUBLE;
-			continue;
-		}
-		r = merge_stream(&lr);
-		if (r < 0) {
-			warnf("%s: read error:", lr.name);
-			status = EXIT_TROUBLE;
-		}
-		lr_close(&lr);
-		if (r > 0)
-			break;
-	}
+	if (lr_each(argv + optind, argc - optind, 0, merge_stream, NULL) < 0)
+		status = EXIT_TROUBLE;
 	/* an interrupted run writes no partial merge: a uid's row must hold all its contacts */
 	if (!sig_caught && status == EXIT_ALLGOOD)
 		flush_merged();

@@ -83,11 +83,14 @@ report(void)
 
 /* Returns -1 on a read error, 1 when a signal stopped it, 0 at end of input. */
 static int
-convert_stream(struct evrow *ev, struct linereader *lr)
+convert_stream(struct linereader *lr, void *ctx)
 {
+	struct evrow *ev = ctx;
 	char *line;
 	size_t len;
 	int r;
+
+	lr->idle = flush_rows;
 
 	while ((r = lr_next(lr, &line, &len)) > 0) {
 		if (r == LR_CHUNK) {	/* too long to hold: straight to the rejects, piece by piece */
@@ -130,10 +133,9 @@ main(int argc, char *argv[])
 	const char *schema_path = NULL, *cols = NULL, *rej_path = NULL, *stats = NULL;
 	struct schema sc;
 	struct evrow ev;
-	struct linereader lr;
 	char err[512];
 	long long maxline = LR_MAXLINE, interval = -1;
-	int c, quiet = 0, strict = 0, i, r, status = EXIT_ALLGOOD;
+	int c, quiet = 0, strict = 0, status = EXIT_ALLGOOD;
 
 	setprogname(argv[0]);
 	while ((c = getopt_long(argc, argv, "s:c:r:P:qh", longopts, NULL)) != -1) {
@@ -160,24 +162,8 @@ main(int argc, char *argv[])
 	rejects_open(&rej, rej_path);
 	evrow_init(&ev, &sc, strict);
 	progress_init(&prog, "lines", interval >= 0 ? (double)interval : isatty(2) ? 1.0 : 10.0, stats);
-	for (i = optind; i == optind || i < argc; i++) {
-		const char *path = i < argc ? argv[i] : "-";
-
-		if (lr_open(&lr, path, (size_t)maxline) < 0) {
-			warnf("%s:", path);
-			status = EXIT_TROUBLE;
-			continue;
-		}
-		lr.idle = flush_rows;
-		r = convert_stream(&ev, &lr);
-		if (r < 0) {
-			warnf("%s: read error:", lr.name);
-			status = EXIT_TROUBLE;
-		}
-		lr_close(&lr);
-		if (r > 0)
-			break;
-	}
+	if (lr_each(argv + optind, argc - optind, (size_t)maxline, convert_stream, &ev) < 0)
+		status = EXIT_TROUBLE;
 	if (ob_close(&out) < 0)
 		ob_fatal(&out);
 	rejects_close(&rej);
