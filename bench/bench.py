@@ -1010,16 +1010,15 @@ def m_batch():
             stdout=os.path.join(RUNDIR, "batch.out"), what="scripts/batch-load (all tables)", ok=(0, 1))
     with open(os.path.join(RUNDIR, "batch.out")) as f:
         LOGF.write(f.read())
-    total, rc = r, r.rc
     c1, s1 = cpu_times(), proc_cpu(ch.pid)
     busy = " ".join("%s %.0f%%" % (c, 100 * (c1[c][0] - c0[c][0]) / max(1, c1[c][1] - c0[c][1])) for c in sorted(c1))
     got = sum(int(ch.q("SELECT count() FROM dm.%s" % t)) for t in batch_tables())
     shutil.rmtree(bdir)
     scaled = "" if scale == 1 else " (scaled %g)" % scale
     add_row("full", "the batch: Hive source -> dm.* (batch-load)%s" % scaled, got, "rows", "scripts/batch-load",
-            total.wall, total.rss, kind="limit_s", target=None if scaled else 120, tcpu=total.cpu,
+            r.wall, r.rss, kind="limit_s", target=None if scaled else 120, tcpu=r.cpu,
             note="%d rows loaded (exit %d); %s tables at a time; server %.0f CPU-s; machine busy %s" % (
-                got, rc, os.environ.get("BATCH_JOBS", "2"), s1 - s0, busy))
+                got, r.rc, os.environ.get("BATCH_JOBS", "2"), s1 - s0, busy))
 
 
 def batch_tables():

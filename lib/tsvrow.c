@@ -60,13 +60,14 @@ canon_field(struct tsvrow *tr, const struct column *col, const char *s, size_t n
 {
 	const char *why = NULL;
 	size_t w = 0;
+	int is_null = n == 2 && s[0] == '\\' && s[1] == 'N';
 
-	if (col->nullable && n == 2 && s[0] == '\\' && s[1] == 'N') {
+	if (is_null && col->nullable) {
 		memcpy(d, s, 2);
 		return 2;
 	}
 	/* what 18.16 itself reads there, asked for: no row is lost over a source's NULL text */
-	if (tr->null_as_empty && col->type == CT_STRING && n == 2 && s[0] == '\\' && s[1] == 'N')
+	if (is_null && tr->null_as_empty && col->type == CT_STRING)
 		return 0;
 	if (!tr->check_values) {
 		memcpy(d, s, n);
@@ -78,7 +79,7 @@ canon_field(struct tsvrow *tr, const struct column *col, const char *s, size_t n
 		memcpy(d, "\\N", 2);	/* as ev2tsv does: no value is NULL, never a silent 0 */
 		return 2;
 	}
-	if (n == 2 && s[0] == '\\' && s[1] == 'N')
+	if (is_null)
 		return reject(tr, col, "NULL (\\N) in a non-Nullable column");
 	switch (col->type) {
 	case CT_STRING:

@@ -159,11 +159,11 @@ merge_line(const struct linereader *lr, const char *line, size_t len)
 static int
 merge_stream(struct linereader *lr, void *ctx)
 {
-	(void)ctx;
 	char *line;
 	size_t len;
 	int r;
 
+	(void)ctx;
 	while ((r = lr_next(lr, &line, &len)) > 0) {
 		if (r == LR_CHUNK || lr->pieces) {	/* longer than any contact row: a reject */
 			if (r == LR_CHUNK && lr->pieces == 1) {

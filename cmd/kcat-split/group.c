@@ -221,7 +221,6 @@ group_nudge_fetchers(struct group *g)
 			rd_kafka_topic_partition_list_add(l, g->p[i].topic, g->p[i].partition)->offset = -1;
 	if (l->cnt > 0)
 		(void)rd_kafka_offsets_for_times(g->rk, l, NUDGE_WAIT_MS);
-	g->nudges += l->cnt > 0;
 	rd_kafka_topic_partition_list_destroy(l);
 }
 

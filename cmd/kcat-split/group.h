@@ -31,7 +31,7 @@ struct group {
 	int (*on_assign)(void *ctx, rd_kafka_topic_partition_list_t *l);
 	void (*on_revoke)(void *ctx, const rd_kafka_topic_partition_list_t *l, int lost);
 	void *ctx;
-	uint64_t commits, rebalances, nudges;
+	uint64_t commits, rebalances;
 };
 
 /* Sets the rebalance callback on conf; g lives as long as the consumer. */
