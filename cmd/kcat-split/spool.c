@@ -620,7 +620,8 @@ spool_types(const struct spool *sp, struct typecount **out)
 	size_t i, j, k, n = sp->ntc;
 	struct typecount *t = xmalloc((n + 1) * sizeof *t);
 
-	memcpy(t, sp->tc, n * sizeof *t);
+	if (n)	/* sp->tc is NULL until a chunk is done: memcpy from NULL is undefined even for 0 */
+		memcpy(t, sp->tc, n * sizeof *t);
 	for (i = 0; i < sp->n; i++) {
 		const struct router *rt = &sp->c[i].rt;
 
