@@ -31,10 +31,15 @@ bench/bin/rstime: bench/rstime.c
 	@mkdir -p bench/bin
 	$(CC) $(CFLAGS) -o $@ $<
 
-bench: $(BINS) $(BENCH_REFS)
+# deps first: a fresh machine has neither simdjson nor the tools compared with
+bench:
+	sh scripts/deps bench
+	$(MAKE) all bench-refs
 	BENCH_SCALE='$(BENCH_SCALE)' BENCH_ONLY='$(BENCH_ONLY)' BENCH_ROUNDS='$(BENCH_ROUNDS)' bench/bench.py
 
-bench-profile: $(BINS) $(BENCH_REFS)
+bench-profile:
+	sh scripts/deps bench
+	$(MAKE) all bench-refs
 	bench/profile
 
 .PHONY: bench bench-refs bench-profile

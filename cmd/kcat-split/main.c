@@ -23,9 +23,11 @@
 #include "spool.h"
 
 /* queued.max.messages.kbytes: librdkafka 2.0's 64 MiB fetch queue was most of our memory; with
- * group_nudge_fetchers a smaller one costs no speed */
+ * group_nudge_fetchers a smaller one costs no speed.  fetch.wait.max.ms: the first fetch after an
+ * assignment often holds one partition only, and the broker keeps an empty answer for that long;
+ * at librdkafka's 500 ms that was half a second on every start and at every end (-e) */
 static const char *const defaults[] = {
-	"auto.offset.reset", "earliest", "queued.max.messages.kbytes", "16384", NULL
+	"auto.offset.reset", "earliest", "queued.max.messages.kbytes", "16384", "fetch.wait.max.ms", "100", NULL
 };
 /* set here, after the user's properties: the commit protocol depends on them */
 static const char *const locked[] = {
