@@ -107,6 +107,7 @@ def run(argv, stdin=None, stdout=None, env=None, ok=(0,), what=None):
     LOGF.write("\n$ %s\n" % " ".join(map(shlex.quote, argv)))
     LOGF.flush()
     r = finish(*start(argv, stdin, stdout, env))
+    LOGF.write("# %.3f s, %.2f CPU-s, %d KiB, exit %d\n" % (r.wall, r.cpu, r.rss, r.rc))
     if r.rc not in ok:
         die("%s failed with exit %d (see %s)" % (what or argv[0], r.rc, LOGPATH))
     return r
@@ -312,7 +313,12 @@ def print_table():
 
 def compare(variants, rounds):
     """variants: [(label, fn)]; fn() -> Res, doing its own untimed setup.  Alternates the variants,
-    flipping the order every round.  Returns {label: [Res...]}."""
+    flipping the order every round, after a warm-up round that is not counted: the first reader
+    of a fresh topic or file pays for the broker's JIT and the page cache (kcat-split's first run
+    took 2.4 s where the others took 1.2).  Returns {label: [Res...]}."""
+    for label, fn in variants:
+        LOGF.write("\n# warm-up: %s\n" % label)
+        fn()
     res = {label: [] for label, _ in variants}
     for r in range(rounds):
         order = variants if r % 2 == 0 else list(reversed(variants))

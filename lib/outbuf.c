@@ -34,6 +34,24 @@ ob_open(struct outbuf *ob, const char *path, int flags, mode_t mode)
 	return 0;
 }
 
+void
+ob_fsync_soon(struct outbuf *ob)
+{
+	struct stat st;
+
+	ob->writeback = fstat(ob->fd, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* Only a hint: an error here shows again, and is reported, at the fsync. */
+static void
+start_writeback(const struct outbuf *ob, size_t n)
+{
+	off_t end = lseek(ob->fd, 0, SEEK_CUR);
+
+	if (end >= (off_t)n)
+		(void)sync_file_range(ob->fd, end - (off_t)n, (off_t)n, SYNC_FILE_RANGE_WRITE);
+}
+
 int
 ob_flush(struct outbuf *ob)
 {
@@ -53,6 +71,8 @@ ob_flush(struct outbuf *ob)
 		off += (size_t)n;
 		ob->bytes += (uint64_t)n;
 	}
+	if (ob->writeback && ob->len)
+		start_writeback(ob, ob->len);
 	ob->len = 0;
 	return 0;
 }

@@ -14,6 +14,7 @@ struct outbuf {
 	size_t cap, len;
 	int err;		/* errno of the first failed write, sticky */
 	uint64_t bytes;		/* bytes handed to the kernel */
+	int writeback;		/* start writing each flushed buffer to disk now (see ob_fsync_soon) */
 };
 
 #define OB_BUFSIZE (1u << 20)
@@ -23,6 +24,9 @@ void ob_init(struct outbuf *ob, int fd, const char *name, size_t cap);
 int ob_open(struct outbuf *ob, const char *path, int flags, mode_t mode);
 int ob_flush(struct outbuf *ob);
 int ob_fsync(struct outbuf *ob);	/* flush, then fsync when fd is a regular file */
+/* For a regular file that will be fsync'd: from now on each flush starts the disk writes of what
+ * it wrote, so that they overlap with the work and the fsync waits only for the last ones. */
+void ob_fsync_soon(struct outbuf *ob);
 int ob_close(struct outbuf *ob);	/* flush, close if owned; -1 if any write ever failed */
 int ob_write(struct outbuf *ob, const void *p, size_t n);
 /* Ends the program after a failed write: quietly by SIGPIPE when the reader went away (as a

@@ -190,6 +190,7 @@ open_output(struct router *rt, struct output *o)
 		return broken(rt, o->path, "write error");
 	}
 	ob_init(&o->ob, fd, o->path, rt->bufsize);
+	ob_fsync_soon(&o->ob);	/* route_sync fsyncs it before every commit */
 	o->ob.owned = 1;
 	o->open = 1;
 	return 0;
