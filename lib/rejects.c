@@ -59,3 +59,21 @@ rejects_close(struct rejects *rj)
 	if (ob_close(&rj->ob) < 0)
 		ob_fatal(&rj->ob);
 }
+
+int
+rejects_next_short(struct rejects *rj, struct linereader *lr, const char *reason, char **line, size_t *len,
+    uint64_t *nlong)
+{
+	int r;
+
+	while ((r = lr_next(lr, line, len)) > 0) {
+		if (r == LR_LINE && !lr->pieces)
+			return r;
+		if (r == LR_CHUNK && lr->pieces == 1) {
+			(*nlong)++;
+			rejects_begin(rj, rejects_at(lr->name, lr->lineno), reason);
+		}
+		rejects_piece(rj, *line, *len, r == LR_LINE);
+	}
+	return r;
+}

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lineread.h"
 #include "outbuf.h"
 
 struct rejects {
@@ -24,5 +25,9 @@ void rejects_piece(struct rejects *rj, const char *s, size_t n, int last);
 /* "name:line" for the where of a record */
 const char *rejects_at(const char *name, uint64_t line);
 void rejects_close(struct rejects *rj);
+/* lr_next less the lines longer than lr's maxline: each of those goes to rj whole, as it comes,
+ * with reason, and counts in *nlong.  Returns what lr_next returns (never LR_CHUNK). */
+int rejects_next_short(struct rejects *rj, struct linereader *lr, const char *reason, char **line, size_t *len,
+    uint64_t *nlong);
 
 #endif

@@ -25,13 +25,13 @@ FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer -Wall -Wext
 	-fsanitize=$(FUZZ_SAN) -fno-sanitize-recover=all -Ilib -I$(FUZZ_DIR) -I$(FUZZ_OBJ)
 
 FUZZ_NAMES := fuzz_evrow fuzz_json_oracle fuzz_numconv fuzz_tsvrow fuzz_schema fuzz_route \
-	fuzz_contact fuzz_lineread
+	fuzz_contact fuzz_lineread fuzz_rowset
 FUZZ_BINS := $(FUZZ_NAMES:%=$(FUZZ_BIN)/%)
 # the libFuzzer runs with lines of several MB (-max_len=$(FUZZ_BIGLEN))
 FUZZ_BIG := fuzz_lineread fuzz_evrow fuzz_json_oracle fuzz_tsvrow
 # lib/ sources the harnesses use (the others need curl, ODBC or librdkafka headers)
 FUZZ_LIBSRC := $(addprefix lib/,json.c evrow.c numconv.c tsvrow.c schema.c tsv.c lineread.c err.c \
-	sig.c outbuf.c contact.c contactmap.c contactmerge.c kafkaevent.c kafkastop.c)
+	sig.c outbuf.c contact.c contactmap.c contactmerge.c kafkaevent.c kafkastop.c rowset.c)
 FUZZ_LIBOBJ := $(FUZZ_LIBSRC:lib/%.c=$(FUZZ_OBJ)/%.o)
 FUZZ_LIBA := $(FUZZ_OBJ)/libetl-fuzz.a
 FUZZ_LIBS_fuzz_json_oracle := -ljansson
@@ -102,6 +102,7 @@ FUZZ_COV_fuzz_schema := lib/schema.c
 FUZZ_COV_fuzz_route := lib/kafkaevent.c cmd/kcat-split/route.c
 FUZZ_COV_fuzz_contact := lib/contact.c lib/contactmap.c lib/contactmerge.c
 FUZZ_COV_fuzz_lineread := lib/lineread.c
+FUZZ_COV_fuzz_rowset := lib/rowset.c
 
 $(FUZZ_COVBIN)/fuzz_%: $(FUZZ_DIR)/fuzz_%.c $(FUZZ_DIR)/fuzz.h $(FUZZ_LIBSRC) $(wildcard lib/*.h) $$(FUZZ_DEPS_fuzz_$$*)
 	@mkdir -p $(@D)

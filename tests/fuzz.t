@@ -22,7 +22,7 @@ if [ "${CI:-}" = true ]; then
 else
 	secs=${FUZZ_SECONDS:-10} bigsecs=${FUZZ_BIGSECONDS:-5}
 fi
-names="fuzz_evrow fuzz_json_oracle fuzz_numconv fuzz_tsvrow fuzz_schema fuzz_route fuzz_contact fuzz_lineread"
+names="fuzz_evrow fuzz_json_oracle fuzz_numconv fuzz_tsvrow fuzz_schema fuzz_route fuzz_contact fuzz_lineread fuzz_rowset"
 big="fuzz_lineread fuzz_evrow fuzz_json_oracle fuzz_tsvrow"
 fz=$TOP/tests/fuzz
 known=$(sed -n 's/^\([a-z0-9-][a-z0-9-]*\)	.*/\1/p' "$fz/known-bugs" | tr '\n' ',')

@@ -164,15 +164,7 @@ merge_stream(struct linereader *lr, void *ctx)
 	int r;
 
 	(void)ctx;
-	while ((r = lr_next(lr, &line, &len)) > 0) {
-		if (r == LR_CHUNK || lr->pieces) {	/* longer than any contact row: a reject */
-			if (r == LR_CHUNK && lr->pieces == 1) {
-				tally.lines++;
-				rejects_begin(&rej, rejects_at(lr->name, lr->lineno), "line longer than 64 MiB");
-			}
-			rejects_piece(&rej, line, len, r == LR_LINE);
-			continue;
-		}
+	while ((r = rejects_next_short(&rej, lr, "line longer than 64 MiB", &line, &len, &tally.lines)) > 0) {
 		tally.lines++;
 		merge_line(lr, line, len);
 		if (sig_caught)
