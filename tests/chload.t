@@ -95,5 +95,28 @@ chload -q --null-as-empty -t $DB.nn -r "$T/nn.rej" "$T/nn.tsv"
 is "$?" 1 "with --null-as-empty: the Int32 NULL is still a reject (exit 1)"
 is "$(ch "SELECT uid, n, s, amt FROM $DB.nn ORDER BY uid" | tr '\t\n' ' |')" "a 1  \\N|c 3 z 2.00|" "the String NULL is loaded as '', the Nullable one stays NULL"
 is "$(cut -f1,2 "$T/nn.rej" | cut -f2)" "column 'n' (Int32): NULL (\\N) in a non-Nullable column" "the Int32 NULL: no silent 0"
+# many small batches, each sent while the next is read: every row lands once, the rejects are
+# written in input order (a batch's rejects with its commit)
+python3 -c '
+for i in range(20000):
+    print("r%d\t%s\t1.5" % (i, "bad" if i % 7 == 3 else i))' >"$T/many.tsv"
+ch "TRUNCATE TABLE $DB.t"
+chload -q -n 100 -t $DB.t -r "$T/many.rej" "$T/many.tsv"
+is "$?" 1 "200 batches with rejects among them: exit 1"
+is "$(ch "SELECT count(), uniqExact(uid), sum(n) FROM $DB.t" | tr '\t' ' ')" \
+    "$(awk -F'\t' '$2 != "bad" { c++; s += $2 } END { print c, c, s }' "$T/many.tsv")" "every good row once"
+same_file "$(cut -f3 "$T/many.rej" >"$T/many.rej3"; echo "$T/many.rej3")" <(grep -P '\tbad\t' "$T/many.tsv" | cut -f1) "the rejects, in input order"
+# a long run of rejects is committed in bounded pieces, not held until good rows fill a batch
+python3 -c '
+import sys
+for i in range(300000):
+    print("x%06d\tnot-a-number\t%s" % (i, "y" * 200))
+print("ok1\t1\t1")' >"$T/rejects.tsv"
+rss=$(python3 -c 'import resource, subprocess, sys
+subprocess.run(sys.argv[1:])
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024)' chload -q -B 1048576 -t $DB.t -r "$T/rej.rej" "$T/rejects.tsv")
+is "$(wc -l <"$T/rej.rej")" 300000 "300,000 rejects (70 MB) written"
+check "chload's peak RSS stays small meanwhile (got $rss MB, want under 40)" [ "$rss" -lt 40 ]
+is "$(ch "SELECT count() FROM $DB.t WHERE uid = 'ok1'")" 1 "the row after them landed"
 ch "DROP DATABASE $DB"
 done_testing

@@ -1,4 +1,6 @@
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,13 +73,19 @@ batch_gzip(char **zbuf, size_t *zcap, const char *src, size_t n, size_t *zn)
 	return r == Z_STREAM_END ? 0 : -1;
 }
 
+/* In slices of 0.1 s: a sending thread blocks the signals, so no EINTR would cut it short. */
 void
 batch_sleep(double s)
 {
-	struct timespec ts = { (time_t)s, (long)((s - (double)(time_t)s) * 1e9) };
+	struct timespec ts;
+	double d;
 
-	while (!sig_caught && nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
+	for (; s > 0 && !sig_caught; s -= d) {
+		d = s < 0.1 ? s : 0.1;
+		ts.tv_sec = 0;
+		ts.tv_nsec = (long)(d * 1e9);
+		nanosleep(&ts, NULL);
+	}
 }
 
 static int
@@ -140,13 +148,10 @@ post_with_retries(struct loader *ld, const struct batch *b)
 	}
 }
 
-int
-batch_commit(struct loader *ld, struct batch *b)
+/* After the rows of b are in ClickHouse: its rejects written, counted, b emptied. */
+static int
+batch_done(struct loader *ld, struct batch *b)
 {
-	int status;
-
-	if (b->rows > 0 && (status = post_with_retries(ld, b)) != 0)
-		return status;
 	if (b->rejlen && (ob_write(ld->rejects, b->rej, b->rejlen) < 0 || ob_flush(ld->rejects) < 0)) {
 		errno = ld->rejects->err;
 		warnf("%s: write error:", ld->rejects->name);
@@ -161,4 +166,55 @@ batch_commit(struct loader *ld, struct batch *b)
 	b->rows = b->nrej = 0;
 	b->first_line = 0;
 	return 0;
+}
+
+void
+sending_init(struct sending *s, struct loader *ld, size_t cap)
+{
+	memset(s, 0, sizeof *s);
+	s->ld = ld;
+	batch_init(&s->bufs[0], cap);
+	batch_init(&s->bufs[1], cap);
+	s->fill = &s->bufs[0];
+}
+
+static void *
+send_thread(void *arg)
+{
+	struct sending *s = arg;
+
+	s->status = s->out->rows > 0 ? post_with_retries(s->ld, s->out) : 0;
+	return NULL;
+}
+
+void
+sending_start(struct sending *s)
+{
+	sigset_t all, old;
+	int e;
+
+	s->out = s->fill;
+	s->fill = s->out == &s->bufs[0] ? &s->bufs[1] : &s->bufs[0];
+	/* signals go to the reading thread, whose blocked read they must interrupt */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	e = pthread_create(&s->thread, NULL, send_thread, s);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (e)
+		errno = e, fatal(EXIT_TROUBLE, "cannot start a sending thread:");
+	s->busy = 1;
+}
+
+int
+sending_wait(struct sending *s, int *committed)
+{
+	*committed = 0;
+	if (!s->busy)
+		return 0;
+	pthread_join(s->thread, NULL);
+	s->busy = 0;
+	if (s->status)
+		return s->status;
+	*committed = 1;
+	return batch_done(s->ld, s->out);
 }

@@ -21,7 +21,7 @@ struct loader ld;
 struct shardload sl;
 struct state state;
 struct tsvrow tr;
-static struct batch b;		/* plain mode */
+static struct sending snd;	/* plain mode: snd.fill fills while snd.out is sent */
 static struct progress prog;
 static uint64_t lineno;		/* over all inputs */
 
@@ -124,21 +124,36 @@ committed(void)
 		report();
 }
 
+/* Waits for the batch under way, if any: 0 once it is committed, else the exit status. */
+static int
+collect(void)
+{
+	int done, st = sending_wait(&snd, &done);
+
+	if (st == 0 && done)
+		committed();
+	return st;
+}
+
+/* The batch filled so far goes out (after the one before is in); the next fills meanwhile. */
 static int
 commit(void)
 {
-	int st = batch_commit(&ld, &b);
+	int st = collect();
 
 	if (st == 0)
-		committed();
+		sending_start(&snd);
 	return st;
 }
 
 static int
 due(void)
 {
-	return b.rows >= (uint64_t)opt.rows || b.len >= (size_t)opt.bytes ||
-	    (opt.seconds > 0 && (b.rows || b.nrej) && now_seconds() - b.t0 >= (double)opt.seconds);
+	const struct batch *b = snd.fill;
+
+	/* rejects count too: held until their batch is committed, they must not pile up */
+	return b->rows >= (uint64_t)opt.rows || b->len >= (size_t)opt.bytes || b->rejlen >= (size_t)opt.bytes ||
+	    (opt.seconds > 0 && (b->rows || b->nrej) && now_seconds() - b->t0 >= (double)opt.seconds);
 }
 
 /* One input line into the batch (canonicalised) or into its rejects. */
@@ -146,26 +161,28 @@ static int
 take_line(const struct linereader *lr, const char *line, size_t len)
 {
 	size_t need = tsvrow_bound(&tr, len);
+	struct batch *b;
 	long w;
 	int st;
 
 	if (opt.shards)
 		return shard_take(&sl, &tr, lr->name, lr->lineno, lineno, line, len);
-	if (b.len + need > b.cap && b.rows > 0 && (st = commit()) != 0)
+	if (snd.fill->len + need > snd.fill->cap && snd.fill->rows > 0 && (st = commit()) != 0)
 		return st;
-	if (need > b.cap) {
-		b.cap = need;
-		b.buf = xrealloc(b.buf, b.cap);
+	b = snd.fill;
+	if (need > b->cap) {
+		b->cap = need;
+		b->buf = xrealloc(b->buf, b->cap);
 	}
-	if (!b.first_line)
-		b.first_line = lineno, b.t0 = now_seconds();
-	if ((w = tsvrow_canon(&tr, line, len, b.buf + b.len)) < 0) {
-		batch_reject(&b, lr->name, lr->lineno, tr.reason, line, len);
+	if (!b->first_line)
+		b->first_line = lineno, b->t0 = now_seconds();
+	if ((w = tsvrow_canon(&tr, line, len, b->buf + b->len)) < 0) {
+		batch_reject(b, lr->name, lr->lineno, tr.reason, line, len);
 	} else {
-		b.len += (size_t)w;
-		b.rows++;
+		b->len += (size_t)w;
+		b->rows++;
 	}
-	b.last_line = lineno;
+	b->last_line = lineno;
 	return due() ? commit() : 0;
 }
 
@@ -173,7 +190,7 @@ take_line(const struct linereader *lr, const char *line, size_t len)
 static int
 load_stream(struct linereader *lr)
 {
-	struct batch *rb = opt.shards ? shard_round(&sl) : &b;	/* where rejects go */
+	struct batch *rb = opt.shards ? shard_round(&sl) : snd.fill;	/* where rejects go */
 	char *line, why[96];
 	size_t len;
 	int r, st;
@@ -189,6 +206,8 @@ load_stream(struct linereader *lr)
 		}
 		if (r < 0)
 			break;
+		if (!opt.shards)	/* the batch filling now: a commit may have swapped it */
+			rb = snd.fill;
 		if (lr->pieces > 1 || (r == LR_LINE && lr->pieces == 1)) {	/* the rest of a long line */
 			batch_reject_more(rb, line, len, r == LR_LINE);
 			continue;
@@ -239,7 +258,7 @@ main(int argc, char *argv[])
 	open_state(argc, argv);
 	open_outputs(&rej);
 	ld.rejects = &rej;
-	batch_init(&b, (size_t)opt.bytes + (1u << 20));
+	sending_init(&snd, &ld, (size_t)opt.bytes + (1u << 20));
 	progress_init(&prog, "lines", opt.interval >= 0 ? (double)opt.interval : isatty(2) ? 1.0 : 10.0, opt.stats);
 	if (opt.shards)
 		shard_start(&sl);
@@ -259,8 +278,12 @@ main(int argc, char *argv[])
 	}
 	if (opt.shards)
 		st = shard_end(&sl, st);
-	/* what was read is sent, also after a signal or a bad input: upstream cannot give it again */
-	else if ((st == 0 || st > 128 || (st == EXIT_TROUBLE && !ld.batches && b.rows)) && (fin = commit()) != 0)
+	/* what was read is sent, also after a signal or a bad input: upstream cannot give it again
+	 * (unless the batch before failed: the lines after it are not done either way) */
+	else if ((fin = collect()) != 0)
+		st = fin;
+	else if ((st == 0 || st > 128 || (st == EXIT_TROUBLE && !ld.batches && snd.fill->rows)) &&
+	    ((fin = commit()) != 0 || (fin = collect()) != 0))
 		st = fin;
 	if (ob_close(&rej) < 0) {
 		warnf("%s: write error:", rej.name);

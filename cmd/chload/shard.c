@@ -316,7 +316,7 @@ shard_take(struct shardload *sl, struct tsvrow *tr, const char *src, uint64_t sr
 	r->last_line = lineno;
 	if ((w = tsvrow_canon(tr, line, len, sl->line)) < 0) {
 		batch_reject(r, src, srcline, tr->reason, line, len);
-		return 0;
+		return r->rejlen >= sl->maxbytes ? cut(sl) : 0;	/* rejects wait for the round: bounded too */
 	}
 	if (tsv_field(sl->line, (size_t)w - 1, sl->keycol, &key, &klen) < 0)
 		fatal(EXIT_TROUBLE, "line %llu: no key field after canonicalisation", (unsigned long long)lineno);
