@@ -10,7 +10,7 @@
 BATCH_DIR ?= run/batch
 HIVE_SOURCE ?= $(BATCH_DIR)/hive-source.sqlite
 BATCH_TABLES := $(shell awk -F'\t' '!/^\#/ && $$1 != "table" { print $$1 }' sql/batch-etl.tsv)
-BATCH_TOOLS := bin/hive2tsv bin/contact-merge bin/chload
+BATCH_TOOLS := bin/hive2tsv bin/tsv-uniq bin/contact-merge bin/chload
 export BATCH_DIR HIVE_SOURCE
 
 ifeq ($(strip $(HIVE_CONN)$(HIVE2TSV_CONN)$(HIVE2TSV_CONFIG)),)
