@@ -102,6 +102,21 @@ mk load-pri_star_info BATCH_DIR="$BATCH_DIR" HIVE_SOURCE="$HIVE_SOURCE" >/dev/nu
 is "$?" 0 "make load-pri_star_info: exit 0"
 is "$(digest pri_star_info)" "$before" "a rerun leaves the same rows, not twice as many ($before)"
 
+# BATCH_SPLIT: the biggest table read by readers over rowid ranges (its default) or by one;
+# the same rows either way, and what it is set to is checked before anything is loaded
+before=$(digest pri_cust_liab_acct_info)
+BATCH_SPLIT=pri_cust_liab_acct_info=rowid:3 "$TOP/scripts/batch-load" pri_cust_liab_acct_info >"$T/report" 2>"$T/err"
+is "$?" 0 "BATCH_SPLIT=pri_cust_liab_acct_info=rowid:3: exit 0"
+is "$(digest pri_cust_liab_acct_info)" "$before" "... the same rows as the load of make batch"
+BATCH_SPLIT= "$TOP/scripts/batch-load" --stdout pri_cust_liab_acct_info 2>/dev/null | LC_ALL=C sort | md5sum >"$T/one"
+"$TOP/scripts/batch-load" --stdout pri_cust_liab_acct_info 2>/dev/null | LC_ALL=C sort | md5sum >"$T/two"
+same_file "$T/two" "$T/one" "--stdout: the default split writes the rows one reader writes"
+BATCH_SPLIT='pri_cust_liab_acct_info=rowid' "$TOP/scripts/batch-load" pri_cust_liab_acct_info >/dev/null 2>"$T/err"
+is "$?" 2 "BATCH_SPLIT without :N: exit 2"
+grep -q "BATCH_SPLIT: pri_cust_liab_acct_info=rowid is not TABLE=COLUMN:N" "$T/err"
+ok $? "... saying what it should be"
+is "$(digest pri_cust_liab_acct_info)" "$before" "... and the table keeps its rows"
+
 # a source whose columns no longer match the target: nothing loaded, the table untouched
 before=$(digest dm_v_as_djk_info)
 sed 's/^dm_v_as_djk_info\tbal\t/dm_v_as_djk_info\t-\t/' "$ETL" >"$T/etl.tsv"

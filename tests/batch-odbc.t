@@ -38,6 +38,60 @@ hive2tsv -d "$LITE" -q 'SELECT * FROM odbc_t ORDER BY id' --drop name,note --hea
 { printf 'id\tamount\n'; cut -f1,3 "$T/expected.tsv"; } >"$T/want"
 same_file "$T/drop.tsv" "$T/want" "--drop leaves those columns out, header included"
 
+# -j: readers over ranges of an integer column; every row once, the header first
+hive2tsv -d "$LITE" -t odbc_t -j 3 --split-by id --header >"$T/split.tsv" 2>"$T/err"
+is "$?" 0 "-j 3 --split-by id: exit 0"
+is "$(head -1 "$T/split.tsv")" "$(printf 'id\tname\tamount\tnote')" "-j 3: the header is the first line"
+tail -n +2 "$T/split.tsv" | sort >"$T/got"
+sort "$T/expected.tsv" >"$T/want"
+same_file "$T/got" "$T/want" "-j 3: the same rows as one reader, each once"
+grep -qx "hive2tsv: 600 rows by 3 readers" "$T/err"
+ok $? "-j 3: the summary counts the rows of all readers"
+hive2tsv -d "$LITE" -t odbc_t -c id,amount --where 'id > 100 AND id <= 250' -j 4 --split-by rowid --quiet | sort >"$T/got"
+awk -F'\t' -v OFS='\t' '$1 > 100 && $1 <= 250 { print $1, $3 }' "$T/expected.tsv" | sort >"$T/want"
+same_file "$T/got" "$T/want" "-j 4 --split-by rowid with -c and --where"
+sqlite3 "$T/fx.sqlite" "CREATE TABLE split_t (k INTEGER, v TEXT); WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 50)
+	INSERT INTO split_t SELECT CASE WHEN i % 7 = 0 THEN NULL ELSE i * 1000 END, 'v' || i FROM c;
+	CREATE TABLE nulls_t (k INTEGER, v TEXT); INSERT INTO nulls_t VALUES (NULL, 'a'), (NULL, 'b')"
+hive2tsv -d "$LITE" -t split_t -j 5 --split-by k --quiet | sort >"$T/got"
+sqlite3 -separator $'\t' -nullvalue '\N' "$T/fx.sqlite" 'SELECT * FROM split_t' | sort >"$T/want"
+same_file "$T/got" "$T/want" "-j 5: the rows whose split column is NULL are read too"
+is "$(hive2tsv -d "$LITE" -t nulls_t -j 3 --split-by k 2>"$T/err" | sort | paste -sd,)" '\N	a,\N	b' "a split column NULL everywhere: one reader reads it all"
+grep -q "2 rows, 2 columns" "$T/err"
+ok $? "and says so as one reader does"
+hive2tsv -d "$LITE" -t odbc_t -j 2 --split-by name >/dev/null 2>"$T/err"
+is "$?" 2 "--split-by a text column: exit 2"
+grep -q "^hive2tsv: --split-by name: its MIN is '.*', not an integer" "$T/err"
+ok $? "saying that it is not an integer column"
+hive2tsv -d "$LITE" -t odbc_t -j 2 >/dev/null 2>"$T/err"
+is "$?" 2 "-j without --split-by: exit 2"
+hive2tsv -d "$LITE" -q 'SELECT 1' -j 2 --split-by id >/dev/null 2>&1
+is "$?" 2 "-j with -q: exit 2"
+hive2tsv -d "$LITE" -t odbc_t -j 2 --split-by 'id); DROP TABLE odbc_t; --' >/dev/null 2>&1
+is "$?" 2 "--split-by with SQL in it is refused"
+# a reader killed: the others are stopped, the exit status says so, no torn line.  The table is
+# big enough (30 MB) that the readers are still at it while nobody reads the output.
+sqlite3 "$T/fx.sqlite" "CREATE TABLE big_t (id INTEGER, name TEXT, amount TEXT, note TEXT);
+	WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 300000)
+	INSERT INTO big_t SELECT i, 'name ' || i, i || '.50', printf('%.80c', 'x') FROM c"
+mkfifo "$T/slow"
+hive2tsv -d "$LITE" -t big_t -j 3 --split-by id >"$T/slow" 2>"$T/err" &
+parent=$!
+exec 8<"$T/slow"
+sleep 1
+child=$(pgrep -n -P "$parent")
+[ -n "$child" ] && kill -9 "$child"
+ok $? "a reader was killed while nobody read the output"
+cat <&8 >"$T/killed.tsv"
+exec 8<&-
+wait "$parent"
+is "$?" 2 "a reader killed: exit 2"
+grep -q "^hive2tsv: reader [123] of 3 (id) failed: signal 9" "$T/err"
+ok $? "naming the reader and how it ended" || sed 's/^/# /' "$T/err"
+is "$(grep -c 'failed' "$T/err")" 1 "one line for the killed reader, none for those stopped after it"
+awk -F'\t' 'NF != 4 { bad++ } END { exit bad > 0 }' "$T/killed.tsv"
+ok $? "every line written is a whole row"
+
 # the same data in PostgreSQL, numeric(18,2) for the decimals
 if ! command -v initdb >/dev/null && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
 	diag "no PostgreSQL server installed: PostgreSQL half skipped"
@@ -60,6 +114,10 @@ for rows in 256 7 1; do
 done
 hive2tsv -d "$PG" --password-file "$T/pg/password" -q "$Q" --header --drop name,note --quiet >"$T/pgdrop.tsv"
 same_file "$T/pgdrop.tsv" "$T/drop.tsv" "PostgreSQL: table.column labels stripped, --drop"
+
+hive2tsv -d "$PG" --password-file "$T/pg/password" -t odbc_t -j 3 --split-by id --quiet | sort >"$T/got"
+sort "$T/lite.tsv" >"$T/want"
+same_file "$T/got" "$T/want" "PostgreSQL, -j 3 --split-by id: the same rows, the password read by each reader"
 
 # the password from a private config file, or from the environment's password file
 { printf '# source\nDriver = PostgreSQL Unicode\nServer = 127.0.0.1\nPort = %s\nDatabase = etl\nUid = etl\n' "$PGPORT"

@@ -18,12 +18,23 @@
 #include "progress.h"
 #include "query.h"
 #include "sig.h"
+#include "split.h"
 #include "tsv.h"
 
 static struct outbuf out;
 static struct progress prog;
 static uint64_t nrows;
 static int ncols_out;
+
+/* what to read and how: the options, for one reader or each of -j */
+struct job {
+	char *cs;		/* the connection string, password included */
+	const char *sql, *table, *cols, *drop, *stats;
+	long long block;
+	double interval;
+	int header, quiet;
+	struct split sp;
+};
 
 /* one row is put together here and written whole, so that a failure mid-row never leaves
  * half a line for the loader */
@@ -37,7 +48,8 @@ usage(void)
 {
 	fprintf(stderr, "usage: %s [-d conn|DSN] [-F config] [--password-file file]\n"
 	    "       (-q SQL | -t table [-c col,...] [--where expr]) [--drop col,...] [--header]\n"
-	    "       [-B rows] [-P seconds] [--stats-json file] [--quiet]\n", argv0);
+	    "       [-j readers --split-by col] [-B rows] [-P seconds] [--stats-json file] [--quiet]\n",
+	    argv0);
 	exit(EXIT_TROUBLE);
 }
 
@@ -230,6 +242,121 @@ getdata_block(SQLHDBC dbc)
 	return (gd & SQL_GD_BLOCK) && (gd & SQL_GD_BOUND);
 }
 
+/* Reads the rows of j->sql to standard output; returns the exit status. */
+static int
+read_rows(struct job *j)
+{
+	unsigned char *want;
+	SQLHENV env;
+	SQLHDBC dbc;
+	SQLHSTMT st;
+	struct odbcres rs;
+	int i, r;
+
+	dbc = connect_source(&env, j->cs);
+	st = run_query(dbc, j->sql);
+	if (odbcres_describe(&rs, st) < 0)
+		return EXIT_TROUBLE;
+	if (rs.ncol == 0)
+		fatal(EXIT_TROUBLE, "the query returns no columns");
+	want = xmalloc((size_t)rs.ncol);
+	memset(want, 1, (size_t)rs.ncol);
+	if (j->drop)
+		drop_columns(&rs, want, j->drop);
+	for (i = 0; i < rs.ncol; i++)
+		ncols_out += want[i];
+	if (ncols_out == 0)
+		fatal(EXIT_TROUBLE, "--drop leaves no column");
+	if (odbcres_bind(&rs, want, (SQLULEN)j->block, getdata_block(dbc)) < 0)
+		return EXIT_TROUBLE;
+	/* only now: until rows flow, SIGINT may simply end us (and not wait out a long query) */
+	sig_install();
+
+	ob_init(&out, 1, "<stdout>", 0);
+	progress_init(&prog, "rows", j->interval, j->stats);
+	if (j->header)
+		write_header(&rs, want);
+	r = copy_rows(&rs, want);
+	if (ob_close(&out) < 0)
+		ob_fatal(&out);
+	if (j->stats)
+		report();
+	progress_end(&prog);
+	if (!j->quiet || sig_caught || r < 0)
+		fprintf(stderr, "%s: %llu rows, %d columns%s%s\n", argv0, (unsigned long long)nrows, ncols_out,
+		    r < 0 ? " (stopped by the error above)" : "", r > 0 ? " (interrupted)" : "");
+	SQLFreeHandle(SQL_HANDLE_STMT, st);
+	SQLDisconnect(dbc);
+	SQLFreeHandle(SQL_HANDLE_DBC, dbc);
+	SQLFreeHandle(SQL_HANDLE_ENV, env);
+	odbcres_free(&rs);
+	free(want);
+	free(row.p);
+	if (r > 0)
+		return 128 + sig_caught;
+	return r < 0 ? EXIT_TROUBLE : EXIT_ALLGOOD;
+}
+
+/* Reader k of -j, in its own process: its range of the table, no header but reader 0's, and
+ * no progress or summary of its own (the parent counts what they all wrote). */
+static int
+read_part(int k, void *arg)
+{
+	struct job *j = arg;
+	char err[512], *where = split_where(&j->sp, k);
+
+	if (!(j->sql = query_build(j->table, j->cols, where, err, sizeof err)))
+		fatal(EXIT_TROUBLE, "%s", err);
+	free(where);
+	j->header = j->header && k == 0;
+	j->quiet = 1;
+	j->interval = 0;
+	j->stats = NULL;
+	return read_rows(j);
+}
+
+static int
+read_split(struct job *j)
+{
+	SQLHENV env;
+	SQLHDBC dbc = connect_source(&env, xstrdup(j->cs));
+	unsigned long long rows;
+	char err[512], *built;
+	int r, status;
+
+	r = split_bounds(dbc, &j->sp);
+	SQLDisconnect(dbc);
+	SQLFreeHandle(SQL_HANDLE_DBC, dbc);
+	SQLFreeHandle(SQL_HANDLE_ENV, env);
+	if (r < 0) {
+		memset(j->cs, 0, strlen(j->cs));
+		free(j->cs);
+		return EXIT_TROUBLE;
+	}
+	if (r == 0) {	/* no value to split by: one reader does it all */
+		if (!(built = query_build(j->table, j->cols, j->sp.where, err, sizeof err)))
+			fatal(EXIT_TROUBLE, "%s", err);
+		j->sql = built;
+		status = read_rows(j);
+		free(built);
+		return status;
+	}
+	ob_init(&out, 1, "<stdout>", 0);
+	progress_init(&prog, "rows", j->interval, j->stats);
+	status = split_run(&j->sp, read_part, j, &out, &prog, j->header, &rows);
+	memset(j->cs, 0, strlen(j->cs));
+	free(j->cs);
+	if (ob_close(&out) < 0)
+		ob_fatal(&out);
+	if (j->stats)
+		progress_report(&prog, rows, NULL, NULL);
+	progress_end(&prog);
+	if (!j->quiet || status)
+		fprintf(stderr, "%s: %llu rows by %d readers%s%s\n", argv0, rows, j->sp.jobs,
+		    status && status < 128 ? " (stopped by the error above)" : "", status >= 128 ? " (interrupted)" : "");
+	return status;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -240,87 +367,55 @@ main(int argc, char *argv[])
 		{ "where", required_argument, NULL, 'w' }, { "drop", required_argument, NULL, 'D' },
 		{ "header", no_argument, NULL, 'H' }, { "block-rows", required_argument, NULL, 'B' },
 		{ "progress", required_argument, NULL, 'P' }, { "stats-json", required_argument, NULL, 'J' },
+		{ "jobs", required_argument, NULL, 'j' }, { "split-by", required_argument, NULL, 'S' },
 		{ "quiet", no_argument, NULL, 'Q' }, { "help", no_argument, NULL, 'h' }, { 0, 0, 0, 0 }
 	};
-	const char *spec = NULL, *config = NULL, *pwfile = NULL, *sql = NULL, *table = NULL, *cols = NULL;
-	const char *where = NULL, *drop = NULL, *stats = NULL;
-	long long block = ODBCRES_ROWS, interval = -1;
-	int c, i, header = 0, quiet = 0, r;
+	const char *spec = NULL, *config = NULL, *pwfile = NULL, *where = NULL;
+	struct job j = { .block = ODBCRES_ROWS, .sp.jobs = 1 };
+	long long interval = -1;
 	char err[512], *built = NULL;
-	unsigned char *want;
-	SQLHENV env;
-	SQLHDBC dbc;
-	SQLHSTMT st;
-	struct odbcres rs;
+	int c, r;
 
 	setprogname(argv[0]);
-	while ((c = getopt_long(argc, argv, "d:F:q:t:c:B:P:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:F:q:t:c:B:P:j:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd': spec = optarg; break;
 		case 'F': config = optarg; break;
 		case 'W': pwfile = optarg; break;
-		case 'q': sql = optarg; break;
-		case 't': table = optarg; break;
-		case 'c': cols = optarg; break;
+		case 'q': j.sql = optarg; break;
+		case 't': j.table = optarg; break;
+		case 'c': j.cols = optarg; break;
 		case 'w': where = optarg; break;
-		case 'D': drop = optarg; break;
-		case 'H': header = 1; break;
-		case 'J': stats = optarg; break;
-		case 'Q': quiet = 1; break;
+		case 'D': j.drop = optarg; break;
+		case 'H': j.header = 1; break;
+		case 'J': j.stats = optarg; break;
+		case 'Q': j.quiet = 1; break;
+		case 'S': j.sp.col = optarg; break;
 		case 'B':
-			block = flag_number("-B", optarg, 1, 65536);
+			j.block = flag_number("-B", optarg, 1, 65536);
 			break;
 		case 'P':
 			interval = flag_number("-P", optarg, 0, 86400);
 			break;
+		case 'j':
+			j.sp.jobs = (int)flag_number("-j", optarg, 1, 64);
+			break;
 		default: usage();
 		}
 	}
-	if (optind != argc || !sql == !table || (sql && (cols || where)))
+	if (optind != argc || !j.sql == !j.table || (j.sql && (j.cols || where)))
 		usage();
-	if (table && !(sql = built = query_build(table, cols, where, err, sizeof err)))
+	if ((j.sp.jobs > 1 || j.sp.col) && !(j.table && j.sp.col && j.sp.jobs > 1))
+		fatal(EXIT_TROUBLE, "-j N (N > 1) and --split-by col go together, with -t");
+	if (j.sp.col && !ident_ok(j.sp.col, strlen(j.sp.col)))
+		fatal(EXIT_TROUBLE, "--split-by: '%s' is not a column name ([A-Za-z_][A-Za-z0-9_.]*)", j.sp.col);
+	if (j.table && !(j.sql = built = query_build(j.table, j.cols, where, err, sizeof err)))
 		fatal(EXIT_TROUBLE, "%s", err);
-	dbc = connect_source(&env, connection(spec, config, pwfile));
-	st = run_query(dbc, sql);
-	if (odbcres_describe(&rs, st) < 0)
-		exit(EXIT_TROUBLE);
-	if (rs.ncol == 0)
-		fatal(EXIT_TROUBLE, "the query returns no columns");
-	want = xmalloc((size_t)rs.ncol);
-	memset(want, 1, (size_t)rs.ncol);
-	if (drop)
-		drop_columns(&rs, want, drop);
-	for (i = 0; i < rs.ncol; i++)
-		ncols_out += want[i];
-	if (ncols_out == 0)
-		fatal(EXIT_TROUBLE, "--drop leaves no column");
-	if (odbcres_bind(&rs, want, (SQLULEN)block, getdata_block(dbc)) < 0)
-		exit(EXIT_TROUBLE);
-	/* only now: until rows flow, SIGINT may simply end us (and not wait out a long query) */
-	sig_install();
-
-	ob_init(&out, 1, "<stdout>", 0);
-	progress_init(&prog, "rows", interval >= 0 ? (double)interval : isatty(2) ? 1.0 : 10.0, stats);
-	if (header)
-		write_header(&rs, want);
-	r = copy_rows(&rs, want);
-	if (ob_close(&out) < 0)
-		ob_fatal(&out);
-	if (stats)
-		report();
-	progress_end(&prog);
-	if (!quiet || sig_caught || r < 0)
-		fprintf(stderr, "%s: %llu rows, %d columns%s%s\n", argv0, (unsigned long long)nrows, ncols_out,
-		    r < 0 ? " (stopped by the error above)" : "", r > 0 ? " (interrupted)" : "");
-	SQLFreeHandle(SQL_HANDLE_STMT, st);
-	SQLDisconnect(dbc);
-	SQLFreeHandle(SQL_HANDLE_DBC, dbc);
-	SQLFreeHandle(SQL_HANDLE_ENV, env);
-	odbcres_free(&rs);
-	free(want);
+	j.interval = interval >= 0 ? (double)interval : isatty(2) ? 1.0 : 10.0;
+	j.cs = connection(spec, config, pwfile);
+	j.sp.table = j.table;
+	j.sp.where = where;
+	r = j.sp.jobs > 1 ? read_split(&j) : read_rows(&j);
 	free(built);
-	free(row.p);
-	if (r > 0)
-		return 128 + sig_caught;
-	return r < 0 ? EXIT_TROUBLE : EXIT_ALLGOOD;
+	return r;
 }
