@@ -33,6 +33,7 @@ struct job {
 	long long block;
 	double interval;
 	int header, quiet;
+	int part;		/* a reader of -j: its parent sums up */
 	struct split sp;
 };
 
@@ -282,7 +283,7 @@ read_rows(struct job *j)
 	if (j->stats)
 		report();
 	progress_end(&prog);
-	if (!j->quiet || sig_caught || r < 0)
+	if ((!j->quiet || sig_caught || r < 0) && !(j->part && r >= 0))
 		fprintf(stderr, "%s: %llu rows, %d columns%s%s\n", argv0, (unsigned long long)nrows, ncols_out,
 		    r < 0 ? " (stopped by the error above)" : "", r > 0 ? " (interrupted)" : "");
 	SQLFreeHandle(SQL_HANDLE_STMT, st);
@@ -310,6 +311,7 @@ read_part(int k, void *arg)
 	free(where);
 	j->header = j->header && k == 0;
 	j->quiet = 1;
+	j->part = 1;
 	j->interval = 0;
 	j->stats = NULL;
 	return read_rows(j);
