@@ -78,7 +78,10 @@ mkfifo "$T/slow"
 hive2tsv -d "$LITE" -t big_t -j 3 --split-by id >"$T/slow" 2>"$T/err" &
 parent=$!
 exec 8<"$T/slow"
-sleep 1
+for _ in $(seq 50); do	# the readers start after the MIN/MAX query
+	[ "$(pgrep -c -P "$parent")" = 3 ] && break
+	sleep 0.2
+done
 child=$(pgrep -n -P "$parent")
 [ -n "$child" ] && kill -9 "$child"
 ok $? "a reader was killed while nobody read the output"
