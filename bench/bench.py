@@ -867,6 +867,14 @@ def m_hive2tsv():
                 (li, nrows, nulls))
         r1 = h("SELECT * FROM %s LIMIT %d" % (HIVE_TABLE, nrows // 10))
         add_memory("hive2tsv", nrows // 10, "rows", r1, res["hive2tsv"], n_big=nrows, mode=" (%s)" % name)
+    # -j: the same table by two connections (what batch-load does with the biggest table)
+    conn = backends[0][1]
+    one = [hive2tsv, "-d", conn, "-t", HIVE_TABLE, "-P", "0", "--quiet"]
+    res = compare([("one", lambda: run(one, env=env)),
+                   ("two", lambda: run(one + ["-j", "2", "--split-by", "rowid"], env=env))], ROUNDS)
+    add_row("hive2tsv", "%s (SQLite): -j 2 --split-by rowid vs one reader" % HIVE_TABLE, nrows, "rows",
+            "hive2tsv -j 2", res["two"], None, "hive2tsv", res["one"], None, "rate", None, ROUNDS,
+            "for the record: two connections, each its half of the rowids")
 
 
 def contacts(copies):
