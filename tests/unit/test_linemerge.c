@@ -29,7 +29,7 @@ merge(const char *const *chunks[], int n, int header, struct linemerge *m, size_
 	lm_init(m, fds, n, header);
 	while (lm_step(m, &out) > 0)
 		;
-	ob_flush(&out);
+	ob_close(&out);	/* not owned: fd stays open for the pread below */
 	r = pread(fd, buf, (1 << 16) - 1, 0);
 	*outlen = r > 0 ? (size_t)r : 0;
 	close(fd);
