@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "chhttp.h"
+#include "conf.h"
 #include "err.h"
 
 static size_t
@@ -33,8 +34,7 @@ header(struct curl_slist *h, const char *name, const char *val)
 
 	snprintf(line, n, "%s: %s", name, val);
 	r = curl_slist_append(h, line);
-	memset(line, 0, strlen(line));	/* the password should not linger in freed memory */
-	free(line);
+	secret_free(line);	/* the password should not linger in freed memory */
 	if (!r)
 		fatal(EXIT_TROUBLE, "out of memory");
 	return r;

@@ -185,3 +185,12 @@ chconf_load(struct chconf *cc, const char *password_file, char *err, size_t errl
 	take(&cc->user, xstrdup("default"));
 	return 0;
 }
+
+void
+secret_free(char *s)
+{
+	if (s) {
+		explicit_bzero(s, strlen(s));
+		free(s);
+	}
+}

@@ -12,6 +12,9 @@ int conf_read(const char *path, conf_cb *cb, void *ctx, char *err, size_t errlen
 int conf_check_private(const char *path, char *err, size_t errlen);
 /* First line of a private file, without its newline; NULL with a reason in err. */
 char *conf_read_secret(const char *path, char *err, size_t errlen);
+/* Wipes a string that held a secret, then frees it (explicit_bzero: a memset before free may
+ * be optimised away, and the password would linger in freed memory). */
+void secret_free(char *s);
 
 /* Where a ClickHouse server is and who we are to it. */
 struct chconf {

@@ -131,8 +131,7 @@ odbc_conn_from_file(const char *path, char *err, size_t errlen)
 		if (!(pw = conf_read_secret(f.password_file, err, errlen)))
 			goto fail;
 		odbc_conn_append(&f.cs, "PWD", pw);
-		memset(pw, 0, strlen(pw));
-		free(pw);
+		secret_free(pw);
 		free(f.password_file);
 	}
 	return f.cs;

@@ -113,8 +113,7 @@ connection(const char *spec, const char *config, const char *pwfile)
 		if (!(pw = conf_read_secret(pwfile, err, sizeof err)))
 			fatal(EXIT_TROUBLE, "--password-file: %s", err);
 		odbc_conn_append(&cs, "PWD", pw);
-		memset(pw, 0, strlen(pw));
-		free(pw);
+		secret_free(pw);
 	}
 	return cs;
 }
@@ -193,8 +192,7 @@ connect_source(SQLHENV *env, char *cs)
 		odbc_diag(SQL_HANDLE_DBC, dbc, "connect");
 		exit(EXIT_TROUBLE);
 	}
-	memset(cs, 0, strlen(cs));	/* the password need not stay in memory */
-	free(cs);
+	secret_free(cs);	/* the password need not stay in memory */
 	/* a reading tool: ask for read-only where the driver can (a hint only, so no check) */
 	SQLSetConnectAttr(dbc, SQL_ATTR_ACCESS_MODE, (SQLPOINTER)SQL_MODE_READ_ONLY, 0);
 	return dbc;
@@ -323,7 +321,6 @@ read_split(struct job *j)
 	SQLHENV env;
 	SQLHDBC dbc = connect_source(&env, xstrdup(j->cs));
 	unsigned long long rows;
-	char err[512], *built;
 	int r, status;
 
 	r = split_bounds(dbc, &j->sp);
@@ -331,23 +328,15 @@ read_split(struct job *j)
 	SQLFreeHandle(SQL_HANDLE_DBC, dbc);
 	SQLFreeHandle(SQL_HANDLE_ENV, env);
 	if (r < 0) {
-		memset(j->cs, 0, strlen(j->cs));
-		free(j->cs);
+		secret_free(j->cs);
 		return EXIT_TROUBLE;
 	}
-	if (r == 0) {	/* no value to split by: one reader does it all */
-		if (!(built = query_build(j->table, j->cols, j->sp.where, err, sizeof err)))
-			fatal(EXIT_TROUBLE, "%s", err);
-		j->sql = built;
-		status = read_rows(j);
-		free(built);
-		return status;
-	}
+	if (r == 0)	/* no value to split by: one reader does it all (j->sql is the whole table's) */
+		return read_rows(j);
 	ob_init(&out, 1, "<stdout>", 0);
 	progress_init(&prog, "rows", j->interval, j->stats);
 	status = split_run(&j->sp, read_part, j, &out, &prog, j->header, &rows);
-	memset(j->cs, 0, strlen(j->cs));
-	free(j->cs);
+	secret_free(j->cs);
 	if (ob_close(&out) < 0)
 		ob_fatal(&out);
 	if (j->stats)

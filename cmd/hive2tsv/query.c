@@ -1,4 +1,5 @@
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "err.h"
@@ -42,10 +43,22 @@ list_ok(const char *list, char *err, size_t errlen)
 }
 
 char *
+query_select(const char *what, const char *table, const char *where)
+{
+	size_t n = strlen(what) + strlen(table) + (where ? strlen(where) : 0) + 32;
+	char *q = xmalloc(n);
+
+	/* parentheses keep an OR in the filter from escaping the WHERE */
+	snprintf(q, n, "SELECT %s FROM %s%s%s%s", what, table, where ? " WHERE (" : "", where ? where : "",
+	    where ? ")" : "");
+	return q;
+}
+
+char *
 query_build(const char *table, const char *cols, const char *where, char *err, size_t errlen)
 {
-	char *q;
-	size_t n;
+	char *what, *q;
+	size_t n = 0;
 
 	if (!ident_ok(table, strlen(table))) {
 		snprintf(err, errlen, "-t: '%s' is not a table name ([A-Za-z_][A-Za-z0-9_.]*)", table);
@@ -53,18 +66,17 @@ query_build(const char *table, const char *cols, const char *where, char *err, s
 	}
 	if (cols && list_ok(cols, err, errlen) < 0)
 		return NULL;
-	n = strlen(table) + (cols ? 2 * strlen(cols) : 1) + (where ? strlen(where) : 0) + 32;
-	q = xmalloc(n);
-	n = (size_t)snprintf(q, n, "SELECT ");
 	if (!cols)
-		q[n++] = '*';
-	for (; cols && *cols; cols++) {	/* "a,b" becomes "a, b" */
-		q[n++] = *cols;
+		return query_select("*", table, where);
+	what = xmalloc(2 * strlen(cols) + 1);
+	for (; *cols; cols++) {	/* "a,b" becomes "a, b" */
+		what[n++] = *cols;
 		if (*cols == ',')
-			q[n++] = ' ';
+			what[n++] = ' ';
 	}
-	/* parentheses keep an OR in the filter from escaping the WHERE */
-	sprintf(q + n, " FROM %s%s%s%s", table, where ? " WHERE (" : "", where ? where : "", where ? ")" : "");
+	what[n] = '\0';
+	q = query_select(what, table, where);
+	free(what);
 	return q;
 }
 

@@ -12,6 +12,7 @@
 #include "linemerge.h"
 #include "numconv.h"
 #include "odbcdiag.h"
+#include "query.h"
 #include "sig.h"
 #include "split.h"
 
@@ -42,13 +43,13 @@ int
 split_bounds(SQLHDBC dbc, struct split *sp)
 {
 	SQLHSTMT st;
-	char *q;
-	size_t n = strlen(sp->table) + 2 * strlen(sp->col) + (sp->where ? strlen(sp->where) : 0) + 64;
+	size_t n = 2 * strlen(sp->col) + 16;
+	char *what = xmalloc(n), *q;
 	int r = -1;
 
-	q = xmalloc(n);
-	snprintf(q, n, "SELECT MIN(%s), MAX(%s) FROM %s%s%s%s", sp->col, sp->col, sp->table,
-	    sp->where ? " WHERE (" : "", sp->where ? sp->where : "", sp->where ? ")" : "");
+	snprintf(what, n, "MIN(%s), MAX(%s)", sp->col, sp->col);
+	q = query_select(what, sp->table, sp->where);
+	free(what);
 	if (!SQL_SUCCEEDED(SQLAllocHandle(SQL_HANDLE_STMT, dbc, &st))) {
 		odbc_diag(SQL_HANDLE_DBC, dbc, "SQLAllocHandle");
 		free(q);
